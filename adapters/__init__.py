@@ -1,0 +1,1 @@
+"""Chat channels: the only package that imports a chat SDK."""

@@ -1,0 +1,1 @@
+"""Lotse: the SDK-free core of the newcomers' guidance bot."""

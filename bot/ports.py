@@ -1,0 +1,49 @@
+"""The interfaces the core expects from the outside: chat channels and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from bot.messages import ChannelName, ConversationRef, IncomingMessage, Reply
+
+MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+"""What an adapter calls for every message it receives. Returns once the message is handled
+(its replies were handed back to the adapters through ``send``)."""
+
+
+@runtime_checkable
+class ChatAdapter(Protocol):
+    """One chat channel. Implementations live in ``adapters/`` and nowhere else."""
+
+    @property
+    def name(self) -> ChannelName:
+        """The channel name that ``ConversationRef.channel`` carries for this adapter."""
+        ...
+
+    async def run(self, on_message: MessageHandler) -> None:
+        """Receive messages until cancelled, calling ``on_message`` for each, in order per chat.
+
+        Cancellation is the way to stop; an adapter finishes the message in hand first where
+        it can, and raises ``bot.errors.ChannelError`` subclasses for channel failures.
+        """
+        ...
+
+    async def send(self, to: ConversationRef, reply: Reply) -> None:
+        """Deliver one reply. Raises ``bot.errors.DeliveryError`` when it cannot."""
+        ...
+
+
+class Clock(Protocol):
+    """The current time, aware UTC. Injected so tests can freeze it."""
+
+    def now(self) -> datetime: ...
+
+
+class KeyValueStore(Protocol):
+    """A small durable store for adapter bookkeeping (Matrix sync token, Telegram offsets ...)."""
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str) -> None: ...

@@ -1,0 +1,1 @@
+"""The knowledge base: its schema, its loader and the bundled Dortmund data."""
