@@ -1,0 +1,1 @@
+"""Dialogues of several steps, each resumed by the router while it is in progress."""

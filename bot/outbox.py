@@ -1,0 +1,124 @@
+"""Replies are written to the outbox with their turn and sent after commit, so none is lost."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import ChannelError
+from bot.messages import (
+    ChannelName,
+    ChatId,
+    Choice,
+    ConversationRef,
+    Document,
+    Outgoing,
+    Reply,
+    Venue,
+)
+from bot.ports import ChatAdapter
+from bot.storage.database import Database
+from bot.storage.models import OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+def reply_to_json(reply: Reply) -> str:
+    data: dict[str, object] = {
+        "text": reply.text,
+        "lang": reply.lang,
+        "feedback": reply.feedback,
+        "choices": [[c.key, c.label] for c in reply.choices],
+    }
+    if reply.venue is not None:
+        v = reply.venue
+        data["venue"] = [v.name, v.address, v.lat, v.lon, v.map_url]
+    if reply.document is not None:
+        d = reply.document
+        data["document"] = [d.filename, d.mime_type, base64.b64encode(d.content).decode()]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def reply_from_json(text: str) -> Reply:
+    data = json.loads(text)
+    venue = data.get("venue")
+    document = data.get("document")
+    return Reply(
+        text=data["text"],
+        lang=data.get("lang", "de"),
+        feedback=bool(data.get("feedback", False)),
+        choices=tuple(Choice(key=k, label=label) for k, label in data.get("choices", [])),
+        venue=Venue(name=venue[0], address=venue[1], lat=venue[2], lon=venue[3], map_url=venue[4])
+        if venue
+        else None,
+        document=Document(
+            filename=document[0], mime_type=document[1], content=base64.b64decode(document[2])
+        )
+        if document
+        else None,
+    )
+
+
+async def enqueue(session: AsyncSession, outgoing: Outgoing, now: datetime) -> None:
+    """Store one reply in the turn's transaction."""
+    session.add(
+        OutboxRow(
+            id=outgoing.id,
+            channel=outgoing.to.channel,
+            chat_id=outgoing.to.chat_id,
+            payload=reply_to_json(outgoing.reply),
+            created_at=now,
+        )
+    )
+
+
+class Outbox:
+    """Delivers stored replies through the adapters, oldest first, and forgets delivered ones."""
+
+    def __init__(self, database: Database, adapters: Mapping[str, ChatAdapter]) -> None:
+        self._database = database
+        self._adapters = dict(adapters)
+
+    def attach(self, adapter: ChatAdapter) -> None:
+        self._adapters[adapter.name] = adapter
+
+    async def deliver(self, outgoing: tuple[Outgoing, ...]) -> None:
+        for item in outgoing:
+            await self._send(item.id, item.to, item.reply)
+
+    async def flush(self) -> int:
+        """Send everything left over (after a restart); returns how many were sent."""
+        async with self._database.unit_of_work() as session:
+            rows = (
+                await session.execute(select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id))
+            ).scalars().all()
+            pending = [
+                (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id)),
+                 reply_from_json(r.payload))
+                for r in rows
+                if r.channel in self._adapters
+            ]  # fmt: skip
+        sent = 0
+        for outgoing_id, to, reply in pending:
+            sent += await self._send(outgoing_id, to, reply)
+        return sent
+
+    async def _send(self, outgoing_id: str, to: ConversationRef, reply: Reply) -> int:
+        adapter = self._adapters.get(to.channel)
+        if adapter is None:
+            log.warning("no adapter for channel %s; reply %s stays queued", to.channel, outgoing_id)
+            return 0
+        try:
+            await adapter.send(to, reply)
+        except ChannelError as exc:
+            log.warning("delivery of %s failed, kept for retry: %s", outgoing_id, type(exc).__name__)
+            return 0
+        async with self._database.unit_of_work() as session:
+            await session.execute(delete(OutboxRow).where(OutboxRow.id == outgoing_id))
+        return 1

@@ -1,0 +1,289 @@
+"""Decides what answers a message: a command, the dialogue in progress, or the matcher."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flows import delete, language
+from bot.messages import Choice, IncomingMessage, MessageKind, Reply
+from bot.sanitise import MAX_CHARS, clean, has_words
+from bot.state import ConversationState
+from bot.texts import Texts
+from bot.turn import Flow, IntentHandler, LocationHandler, Turn, TurnContext, Understood
+from bot.understanding import Understanding
+from intents.context import looks_like_follow_up
+from knowledge.loader import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+_STOP_WORDS = frozenset({"0", "stop", "/stop", "/cancel", "cancel", "abbrechen", "стоп", "توقف"})
+ASK_BACK = "ask_back"
+MAX_ASK_CHOICES = 3
+
+
+def topic_intents(kb: KnowledgeBase) -> frozenset[str]:
+    return frozenset(i for i, doc in kb.intents.items() if doc.kind == "topic")
+
+
+class Router:
+    """Routes one message to a handler and returns its Turn. Does no I/O of its own."""
+
+    def __init__(
+        self,
+        *,
+        knowledge: Callable[[], tuple[KnowledgeBase, Texts, Understanding]],
+        flows: Mapping[str, Flow] = {},
+        handlers: Mapping[str, IntentHandler] = {},
+        location_handler: LocationHandler | None = None,
+        miss_handler: IntentHandler | None = None,
+        feedback_handler: IntentHandler | None = None,
+    ) -> None:
+        self._knowledge = knowledge
+        self._flows: dict[str, Flow] = {
+            language.FLOW: language.LanguageFlow(),
+            delete.FLOW: delete.DeleteFlow(),
+            **flows,
+        }
+        self._handlers = dict(handlers)
+        self._location_handler = location_handler
+        self._miss_handler = miss_handler
+        self._feedback_handler = feedback_handler
+
+    def add_flow(self, flow: Flow) -> None:
+        self._flows[flow.name] = flow
+
+    def add_handler(self, intent: str, handler: IntentHandler) -> None:
+        self._handlers[intent] = handler
+
+    async def route(
+        self,
+        message: IncomingMessage,
+        state: ConversationState,
+        session: AsyncSession,
+        now: datetime,
+    ) -> Turn:
+        kb, texts, understanding = self._knowledge()
+        raw = message.text or ""
+        text = clean(raw[: MAX_CHARS * 4])
+        truncated = len(text) > MAX_CHARS
+        text = text[:MAX_CHARS]
+        choice = self._picked_choice(message, text, state)
+        understood: Understood | None = None
+        if choice is None and has_words(text) and not text.startswith("/"):
+            understood = understanding.understand(text, hints=(state.lang, message.lang_hint))
+        lang = self._language(state, understood, message, texts)
+        ctx = TurnContext(
+            message=message,
+            text=text,
+            state=state if state.lang_explicit else replace(state, lang=lang),
+            lang=lang,
+            now=now,
+            session=session,
+            kb=kb,
+            texts=texts,
+            choice=choice,
+        )
+        turn = await self._route(ctx, understood)
+        if truncated:
+            notice = ctx.reply(ctx.msg("too_long"))
+            turn = replace(turn, replies=(notice, *turn.replies))
+        return turn
+
+    # -- language -------------------------------------------------------------------------
+
+    @staticmethod
+    def _language(
+        state: ConversationState,
+        understood: Understood | None,
+        message: IncomingMessage,
+        texts: Texts,
+    ) -> str:
+        if state.lang_explicit and state.lang:
+            return texts.serving_language(state.lang)
+        if understood is not None and (understood.lang_confidence >= 0.5 or state.lang is None):
+            return texts.serving_language(understood.lang)
+        return texts.serving_language(state.lang or message.lang_hint or texts.languages[0])
+
+    # -- choices --------------------------------------------------------------------------
+
+    @staticmethod
+    def _picked_choice(
+        message: IncomingMessage, text: str, state: ConversationState
+    ) -> Choice | None:
+        if message.kind is MessageKind.CHOICE and message.choice:
+            for offered in state.choices:
+                if offered.key == message.choice:
+                    return offered
+            return Choice(key=message.choice, label="")
+        if not state.choices:
+            return None
+        number = _NUMBER.match(text)
+        if number and 1 <= int(number.group(1)) <= len(state.choices):
+            return state.choices[int(number.group(1)) - 1]
+        folded = text.casefold().strip(" .!")
+        for offered in state.choices:
+            if folded and offered.label.casefold() == folded:
+                return offered
+        return None
+
+    # -- the decision ---------------------------------------------------------------------
+
+    async def _route(self, ctx: TurnContext, understood: Understood | None) -> Turn:
+        message = ctx.message
+        if message.kind is MessageKind.UNSUPPORTED:
+            return self._say(ctx, "non_text", keep_flow=True)
+        if message.kind is MessageKind.FEEDBACK:
+            return await self._feedback(ctx)
+        if message.kind is MessageKind.LOCATION:
+            if self._location_handler is not None:
+                return await self._location_handler(ctx)
+            return await self.answer(ctx, _sure("find_office", ctx.lang))
+        if understood is not None and understood.intent == "emergency":
+            return await self.answer(ctx, understood)
+        if ctx.text.startswith("/"):
+            return await self._command(ctx)
+        if ctx.state.flow and ctx.text.casefold() in _STOP_WORDS:
+            return Turn(
+                replies=(ctx.reply(ctx.msg("flow_cancelled")),), state=ctx.state.cleared()
+            )
+        if ctx.choice is not None:
+            turn = await self._choice(ctx)
+            if turn is not None:
+                return turn
+        if ctx.state.flow:
+            flow = self._flows.get(ctx.state.flow)
+            turn = await flow.resume(ctx) if flow else None
+            if turn is not None:
+                return turn
+            if ctx.state.choices and _NUMBER.match(ctx.text):
+                return self._invalid_choice(ctx)
+            ctx = replace(ctx, state=ctx.state.cleared())
+        if not ctx.text or understood is None:
+            key = "empty" if not ctx.text else "non_text"
+            return self._say(ctx, key)
+        return await self.answer(ctx, self._with_context(ctx, understood))
+
+    async def _choice(self, ctx: TurnContext) -> Turn | None:
+        assert ctx.choice is not None
+        key = ctx.choice.key
+        if key.startswith("i:"):
+            intent = key[2:]
+            ctx = replace(ctx, state=ctx.state.cleared())
+            return await self.answer(ctx, _sure(intent, ctx.lang))
+        if key.startswith("l:"):
+            return language.switch_to(ctx, key[2:])
+        return None
+
+    def _invalid_choice(self, ctx: TurnContext) -> Turn:
+        choices = ctx.state.choices
+        reply = ctx.reply(ctx.msg("invalid_choice", n=len(choices)), choices=choices)
+        return Turn(replies=(reply,), state=ctx.state)
+
+    async def _command(self, ctx: TurnContext) -> Turn:
+        command = ctx.text.split()[0][1:].split("@")[0].casefold()
+        cleared = replace(ctx, state=ctx.state.cleared())
+        if command == "start":
+            greeting = ctx.texts.reply("greeting", ctx.lang).text
+            return language.picker(cleared, intro=greeting)
+        if command == "language":
+            return language.picker(cleared)
+        if command == "delete":
+            return delete.ask(cleared)
+        if command in ("stop", "cancel"):
+            return Turn(replies=(ctx.reply(ctx.msg("flow_cancelled")),), state=cleared.state)
+        intent = {"human": "human", "help": "help"}.get(command, "help")
+        return await self.answer(cleared, _sure(intent, ctx.lang))
+
+    def _with_context(self, ctx: TurnContext, understood: Understood) -> Understood:
+        """A short follow-up ("and for my wife?") keeps to the previous topic."""
+        last = ctx.state.last_intent
+        if (
+            understood.decision != "answer"
+            and last in topic_intents(ctx.kb)
+            and looks_like_follow_up(ctx.text, ctx.lang)
+        ):
+            assert last is not None
+            return replace(understood, intent=last, decision="answer", confidence=0.6)
+        return understood
+
+    # -- answering ------------------------------------------------------------------------
+
+    async def answer(self, ctx: TurnContext, understood: Understood) -> Turn:
+        """Answer a message whose meaning is decided (or ask back, or admit not knowing)."""
+        intent = understood.intent
+        if understood.decision == "ask" and intent != "emergency":
+            return self._ask_back(ctx, understood)
+        if understood.decision == "unknown" or intent == "unknown":
+            return await self._miss(ctx, understood)
+        if intent == "change_language":
+            return language.change_language(ctx)
+        handler = self._handlers.get(intent)
+        if handler is not None:
+            return await handler(ctx, understood)
+        return self.knowledge_answer(ctx, intent)
+
+    def knowledge_answer(self, ctx: TurnContext, intent: str) -> Turn:
+        """The knowledge base's reply for ``intent``, in the user's language."""
+        doc = ctx.kb.intents.get(intent)
+        local = ctx.texts.reply(intent, ctx.lang)
+        is_topic = doc is not None and doc.kind == "topic"
+        state = replace(
+            ctx.state.cleared(),
+            last_intent=intent if is_topic else ctx.state.last_intent,
+            misses=0,
+        )
+        reply = Reply(text=local.text, lang=local.lang, feedback=is_topic)
+        return Turn(replies=(reply,), state=state, intent=intent)
+
+    def _ask_back(self, ctx: TurnContext, understood: Understood) -> Turn:
+        ranked = [understood.intent] + [i for i, _ in understood.alternatives]
+        candidates: list[str] = []
+        for intent in ranked:
+            if intent not in ("unknown", "human") and intent in ctx.kb.intents:
+                if intent not in candidates:
+                    candidates.append(intent)
+        candidates = candidates[:MAX_ASK_CHOICES]
+        choices = tuple(
+            Choice(key=f"i:{i}", label=ctx.texts.topic_name(i, ctx.lang)) for i in candidates
+        ) + (
+            Choice(key="i:unknown", label=ctx.msg("something_else")),
+            Choice(key="i:human", label=ctx.msg("a_person")),
+        )
+        state = ctx.state.with_flow(ASK_BACK, choices=choices)
+        reply = ctx.reply(ctx.msg("ask_back"), choices=choices)
+        return Turn(replies=(reply,), state=state, intent="unknown")
+
+    async def _miss(self, ctx: TurnContext, understood: Understood) -> Turn:
+        misses = ctx.state.misses + 1
+        ctx = replace(ctx, state=replace(ctx.state.cleared(), misses=misses))
+        if misses >= 2 and self._miss_handler is not None:
+            return await self._miss_handler(ctx, understood)
+        local = ctx.texts.reply("unknown", ctx.lang)
+        reply = Reply(text=local.text, lang=local.lang)
+        return Turn(replies=(reply,), state=ctx.state, intent="unknown")
+
+    async def _feedback(self, ctx: TurnContext) -> Turn:
+        if self._feedback_handler is not None:
+            return await self._feedback_handler(ctx, _sure("unknown", ctx.lang))
+        if ctx.message.text.strip() == "-1":
+            choices = (Choice(key="i:human", label=ctx.msg("a_person")),)
+            reply = ctx.reply(ctx.msg("feedback_sorry"), choices=choices)
+            return Turn(replies=(reply,), state=ctx.state.with_flow(ASK_BACK, choices=choices))
+        return self._say(ctx, "feedback_thanks", keep_flow=True)
+
+    @staticmethod
+    def _say(ctx: TurnContext, key: str, *, keep_flow: bool = False) -> Turn:
+        state = ctx.state if keep_flow else ctx.state.cleared()
+        choices = state.choices if keep_flow else ()
+        return Turn(replies=(ctx.reply(ctx.msg(key), choices=choices),), state=state)
+
+
+def _sure(intent: str, lang: str) -> Understood:
+    return Understood(intent=intent, confidence=1.0, decision="answer", lang=lang, lang_confidence=1.0)

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 models, the async database and its units of work."""

@@ -1,0 +1,63 @@
+"""The database tables of the core: conversations, processed messages and adapter bookkeeping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ConversationRow(Base):
+    """One conversation's state. Holds no message text: only language, topic and dialogue step."""
+
+    __tablename__ = "conversations"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(Text, default="{}")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedMessage(Base):
+    """Ids of messages already handled, so a redelivered message is not answered twice."""
+
+    __tablename__ = "processed_messages"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class KeyValue(Base):
+    """Small adapter bookkeeping: the Matrix sync token and the like."""
+
+    __tablename__ = "key_values"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """A reply committed with its turn and not yet delivered: sent again after a restart."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), index=True)
+    chat_id: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,91 @@
+"""What a handler sees (TurnContext) and what it returns (Turn)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Choice, IncomingMessage, Outgoing, Reply
+from bot.state import ConversationState
+from bot.texts import Texts
+from knowledge.loader import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Understood:
+    """What the matcher made of a message."""
+
+    intent: str
+    confidence: float
+    decision: str
+    """"answer", "ask" or "unknown"."""
+    alternatives: tuple[tuple[str, float], ...] = ()
+    lang: str = "de"
+    lang_confidence: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnContext:
+    """Everything one message's handling may look at. ``session`` is the message's unit of work."""
+
+    message: IncomingMessage
+    text: str
+    """The message text, cleaned (control characters, bidi marks and markup removed)."""
+    state: ConversationState
+    lang: str
+    """The language to answer in."""
+    now: datetime
+    session: AsyncSession
+    kb: KnowledgeBase
+    texts: Texts
+    choice: Choice | None = None
+    """The choice picked, by button or by typing its number."""
+
+    def msg(self, key: str, **values: object) -> str:
+        return self.texts.message(key, self.lang, **values)
+
+    def reply(self, text: str, **kwargs: object) -> Reply:
+        return Reply(text=text, lang=self.lang, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Turn:
+    """The outcome of one message: replies to the user, the new state, messages to others."""
+
+    replies: tuple[Reply, ...]
+    state: ConversationState
+    outgoing: tuple[Outgoing, ...] = ()
+    """Messages to other conversations (staff rooms, a user's case) sent after commit."""
+    forget: bool = False
+    """True when the user asked to delete their data: the conversation row is removed."""
+    intent: str | None = None
+    """The intent answered, for logs and evaluation."""
+    after_commit: tuple[Callable[[], Awaitable[None]], ...] = field(default=())
+
+
+class Flow(Protocol):
+    """A dialogue of several steps (language picker, booking ...)."""
+
+    name: str
+
+    async def resume(self, ctx: TurnContext) -> Turn | None:
+        """Handle the next message of the flow; None hands the message back to the router."""
+        ...
+
+
+class IntentHandler(Protocol):
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn: ...
+
+
+class LocationHandler(Protocol):
+    async def __call__(self, ctx: TurnContext) -> Turn: ...
+
+
+class DataEraser(Protocol):
+    """Deletes one kind of a user's data (bookings, cases ...) when they ask for it."""
+
+    async def erase(self, ctx: TurnContext) -> None: ...

@@ -1,0 +1,45 @@
+"""Builds the matcher from a knowledge base and turns its results into the core's terms."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.turn import Understood
+from intents.catalogue import Alias, Catalogue, Example
+from intents.matcher import IntentMatcher
+from intents.semantic import SentenceEncoder
+from knowledge.loader import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+
+def catalogue_of(kb: KnowledgeBase) -> Catalogue:
+    return Catalogue(
+        examples=tuple(Example(intent=e.intent, lang=e.lang, text=e.text) for e in kb.examples),
+        aliases=tuple(
+            Alias(term=a.term, intent=a.intent, variants=tuple(a.variants)) for a in kb.aliases
+        ),
+        languages=tuple(kb.meta.languages),
+    )
+
+
+class Understanding:
+    """The matcher for one knowledge base. Pure and synchronous, like the matcher itself."""
+
+    def __init__(
+        self, kb: KnowledgeBase, *, encoder: SentenceEncoder | None, cache_dir: Path | None
+    ) -> None:
+        self.matcher = IntentMatcher(catalogue_of(kb), encoder=encoder, cache_dir=cache_dir)
+
+    def understand(self, text: str, *, hints: Sequence[str | None] = ()) -> Understood:
+        result = self.matcher.match(text, hints=tuple(h for h in hints if h))
+        return Understood(
+            intent=result.intent,
+            confidence=result.confidence,
+            decision=result.decision.value,
+            alternatives=tuple((s.intent, s.confidence) for s in result.alternatives),
+            lang=result.lang,
+            lang_confidence=result.lang_confidence,
+        )

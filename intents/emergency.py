@@ -1,0 +1,118 @@
+"""Words that mean a 112/110 emergency in any of our languages: these must never be missed."""
+
+from __future__ import annotations
+
+from intents.normalise import normalise
+from intents.scripts import Script, dominant_script
+
+# One phrase per entry, in normalised form is not required: every entry is normalised on use.
+# A trailing "*" matches any word beginning with the stem. Arabic-script words also match with
+# the attached prefixes و ب ل ف ال. Kept to words that rarely mean anything harmless.
+EMERGENCY_PHRASES: tuple[str, ...] = (
+    # numbers
+    "112", "110",
+    # de
+    "notruf*", "notfall", "notarzt*", "krankenwagen*", "rettungswagen*", "rettungsdienst",
+    "feuerwehr*", "feuer", "es brennt", "brennt", "polizei", "gewalt", "schlägt mich",
+    "schlagt mich", "er schlägt", "sie schlägt", "atmet nicht", "keine luft", "bewusstlos",
+    "herzinfarkt", "blutet", "vergewaltig*", "bedroht mich", "messer", "umbringen",
+    # en
+    "emergency", "ambulance", "fire", "police", "violence", "violent", "hitting me", "hits me",
+    "beating me", "beats me", "beat me", "not breathing", "cant breathe", "can not breathe",
+    "cannot breathe", "unconscious", "heart attack", "bleeding", "rape*", "threatening me",
+    "knife", "attacked", "suicide", "kill myself", "overdose", "stabbed", "choking",
+    # fr
+    "urgence", "ambulance", "pompiers", "feu", "incendie", "police", "violence*", "me frappe",
+    "respire pas", "respire plus", "inconscient*", "crise cardiaque", "saigne", "viol",
+    "menace*", "couteau", "samu",
+    # tr
+    "acil durum", "acil servis", "ambulans*", "itfaiye*", "yangin", "polis*", "siddet*",
+    "beni dovuyor", "dovuyor", "nefes almiyor", "bilincsiz", "bayildi", "kalp krizi", "kaniyor",
+    "tecavuz*", "bicak*",
+    # ro
+    "urgenta", "ambulanta", "salvarea", "pompieri*", "incendiu", "foc", "politia", "politie",
+    "violenta", "ma bate", "nu respira", "inconstient*", "atac de cord", "sangereaza", "viol*",
+    "cutit*",
+    # pl
+    "nagly wypadek", "pogotowie", "karetk*", "straz pozarna", "pozar", "pali sie", "policj*",
+    "przemoc*", "bije mnie", "nie oddycha", "nieprzytomn*", "zawal*", "krwawi", "gwalt*",
+    "ratunku", "nozem",
+    # ku
+    "acil", "ambulans", "agir", "agirkuj*", "polis", "tundi", "min dixe", "li min dixe",
+    "nefes nagire", "bêhiş", "lezgin", "alikariya lezgin",
+    # so
+    "gurmad*", "degdeg", "ambalaas", "dab", "dabka", "booliis*", "bilis", "tacaddi", "rabshad*",
+    "i garaacaya", "garaacay*", "ma neefsanayo", "miyir beel*", "kufsi", "mindi",
+    # sq
+    "urgjenc*", "ambulanc*", "zjarr*", "polici*", "dhun*", "me rreh", "nuk merr frym*",
+    "pa ndjenja", "atak ne zemer", "gjakos*", "perdhun*", "kercenon", "thike",
+    # ru
+    "скорая", "скорую", "скорой", "неотложк*", "пожар*", "горит", "полици*", "милици*",
+    "насили*", "бьет меня", "бьют", "избива*", "не дышит", "без сознания", "инфаркт",
+    "кровотечени*", "истекает кровью", "изнасил*", "угрожа*", "нож*", "помогите", "убива*",
+    # uk
+    "швидк* допомог*", "швидку", "швидка", "пожеж*", "горить", "поліці*", "насильств*",
+    "б є мене", "бє мене", "бьє", "б'є", "не дихає", "без свідомості", "інфаркт", "кровотеч*",
+    "зґвалтув*", "погрожу*", "допоможіть", "рятуйте", "вбива*",
+    # bg
+    "бърза помощ", "линейк*", "пожар", "полиция*", "насилие", "бие ме", "не диша",
+    "в безсъзнание", "инфаркт", "кърви", "изнасил*", "заплашва", "спешн*",
+    # ar
+    "اسعاف", "طوارئ", "حريق", "نار", "شرطة", "بوليس", "عنف", "يضربني", "يضربنى", "تضربني",
+    "لا يتنفس", "ما يتنفس", "مغمى عليه", "فاقد الوعي", "نوبة قلبية", "ينزف", "نزيف", "اغتصاب",
+    "يهددني", "سكين", "النجدة", "نجدة", "ساعدوني", "حادث",
+    # fa (Dari)
+    "اورژانس", "آمبولانس", "امبولانس", "آتش", "آتش سوزی", "پلیس", "خشونت", "کتک", "منو میزنه",
+    "مرا میزند", "مرا می زند", "نفس نمیکشد", "نفس نمی کشد", "بیهوش", "سکته", "خونریزی",
+    "تجاوز", "چاقو", "کمک کنید", "فوری",
+    # ps
+    "بیړنی", "عاجل", "اورلګېدنه", "اور", "پولیس", "تاوتریخوالی", "ما وهي", "ما وهی", "وهي",
+    "ساه نه اخلي", "بې هوښه", "وینه", "مرسته وکړئ", "چړه",
+    # ti (Ge'ez)
+    "ህጹጽ", "ኣምቡላንስ", "ኣምቡላንስ", "ሓዊ", "ፖሊስ", "ዓመጽ", "ይወቕዓኒ", "ይህርመኒ", "ኣየስተንፍስን",
+    "ደም", "ሓገዝ",
+    # romanised Russian, Ukrainian, Arabic, Persian
+    "skoraya", "skoruyu", "politsiya", "politsiyu", "pozhar", "shvydka", "shvydku",
+    "isaaf", "esaaf", "is3af", "shorta", "urjans", "orjans",
+)  # fmt: skip
+
+_ARABIC_PREFIXES = ("", "و", "ب", "ل", "ف", "ال", "وال", "بال", "لل", "فال")
+
+
+class EmergencyDetector:
+    """Spots emergency words in a normalised message, in any supported language."""
+
+    __slots__ = ("_arabic", "_phrases", "_stems")
+
+    def __init__(self, phrases: tuple[str, ...] = EMERGENCY_PHRASES) -> None:
+        whole: set[str] = set()
+        stems: set[str] = set()
+        arabic: set[str] = set()
+        for phrase in phrases:
+            is_stem = phrase.endswith("*")
+            form = normalise(phrase.rstrip("*"))
+            if not form:
+                continue
+            if dominant_script(form) is Script.ARABIC and " " not in form:
+                arabic.add(form)
+            elif is_stem:
+                stems.add(form)
+            else:
+                whole.add(form)
+        self._phrases = tuple(sorted(whole))
+        self._stems = tuple(sorted(stems))
+        self._arabic = frozenset(arabic)
+
+    def mentions_emergency(self, normalised: str) -> bool:
+        """Whether the normalised text contains an emergency word or phrase."""
+        padded = f" {normalised} "
+        if any(f" {phrase} " in padded for phrase in self._phrases):
+            return True
+        if any(f" {stem}" in padded for stem in self._stems):
+            return True
+        return any(
+            word[len(prefix) :] in self._arabic
+            for word in normalised.split()
+            for prefix in _ARABIC_PREFIXES
+            if word.startswith(prefix) and len(word) > len(prefix)
+        )

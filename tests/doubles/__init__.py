@@ -1,0 +1,1 @@
+"""Local stand-ins for the network peers Lotse talks to, faked at the HTTP seam."""
