@@ -92,6 +92,14 @@ class Outbox:
         for item in outgoing:
             await self._send(item.id, item.to, item.reply)
 
+    async def post(self, items: tuple[Outgoing, ...], now: datetime) -> None:
+        """Send messages that no incoming message caused (reminders, staff notices): stored
+        first, so a crash before delivery only delays them."""
+        async with self._database.unit_of_work() as session:
+            for item in items:
+                await enqueue(session, item, now)
+        await self.deliver(items)
+
     async def flush(self) -> int:
         """Send everything left over (after a restart); returns how many were sent."""
         async with self._database.unit_of_work() as session:

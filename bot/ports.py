@@ -47,3 +47,9 @@ class KeyValueStore(Protocol):
     async def get(self, key: str) -> str | None: ...
 
     async def set(self, key: str, value: str) -> None: ...
+
+
+class StaffNotifier(Protocol):
+    """Tells the staff of an office about something (a booking, a cancellation, a case)."""
+
+    async def notify(self, office_id: str, text: str) -> None: ...

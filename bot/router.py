@@ -15,7 +15,15 @@ from bot.messages import Choice, IncomingMessage, MessageKind, Reply
 from bot.sanitise import MAX_CHARS, clean, has_words
 from bot.state import ConversationState
 from bot.texts import Texts
-from bot.turn import Flow, IntentHandler, LocationHandler, Turn, TurnContext, Understood
+from bot.turn import (
+    DataEraser,
+    Flow,
+    IntentHandler,
+    LocationHandler,
+    Turn,
+    TurnContext,
+    Understood,
+)
 from bot.understanding import Understanding
 from intents.context import looks_like_follow_up
 from knowledge.loader import KnowledgeBase
@@ -39,19 +47,20 @@ class Router:
         self,
         *,
         knowledge: Callable[[], tuple[KnowledgeBase, Texts, Understanding]],
-        flows: Mapping[str, Flow] = {},
-        handlers: Mapping[str, IntentHandler] = {},
+        flows: Mapping[str, Flow] | None = None,
+        handlers: Mapping[str, IntentHandler] | None = None,
         location_handler: LocationHandler | None = None,
         miss_handler: IntentHandler | None = None,
         feedback_handler: IntentHandler | None = None,
     ) -> None:
         self._knowledge = knowledge
+        self._erasers: list[DataEraser] = []
         self._flows: dict[str, Flow] = {
             language.FLOW: language.LanguageFlow(),
-            delete.FLOW: delete.DeleteFlow(),
-            **flows,
+            delete.FLOW: delete.DeleteFlow(self._erasers),
+            **(flows or {}),
         }
-        self._handlers = dict(handlers)
+        self._handlers = dict(handlers or {})
         self._location_handler = location_handler
         self._miss_handler = miss_handler
         self._feedback_handler = feedback_handler
@@ -60,7 +69,22 @@ class Router:
         self._flows[flow.name] = flow
 
     def add_handler(self, intent: str, handler: IntentHandler) -> None:
+        """Answer ``intent`` with ``handler`` instead of the knowledge base's text."""
         self._handlers[intent] = handler
+
+    def add_eraser(self, eraser: DataEraser) -> None:
+        """Also erase this kind of data when a user asks /delete."""
+        self._erasers.append(eraser)
+
+    def set_location_handler(self, handler: LocationHandler) -> None:
+        self._location_handler = handler
+
+    def set_miss_handler(self, handler: IntentHandler) -> None:
+        """Called on the second message in a row the bot does not understand."""
+        self._miss_handler = handler
+
+    def set_feedback_handler(self, handler: IntentHandler) -> None:
+        self._feedback_handler = handler
 
     async def route(
         self,

@@ -10,7 +10,9 @@ from typing import Any
 
 from bot.messages import Choice
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,7 +28,7 @@ class ConversationState:
     """Messages in a row the bot did not understand."""
     flow: str | None = None
     """The dialogue in progress ("ask_back", "language", "delete", "booking" ...), if any."""
-    data: Mapping[str, Any] = field(default=_EMPTY)
+    data: Mapping[str, Any] = field(default_factory=_empty)
     """The flow's own JSON-serialisable data."""
     choices: tuple[Choice, ...] = ()
     """The numbered choices last offered; a typed number picks one."""

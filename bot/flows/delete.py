@@ -20,8 +20,9 @@ def ask(ctx: TurnContext) -> Turn:
 class DeleteFlow:
     name = FLOW
 
-    def __init__(self, erasers: Sequence[DataEraser] = ()) -> None:
-        self._erasers = tuple(erasers)
+    def __init__(self, erasers: Sequence[DataEraser]) -> None:
+        self._erasers = erasers
+        """Shared with the router, which adds erasers as extensions are installed."""
 
     async def resume(self, ctx: TurnContext) -> Turn | None:
         if ctx.choice is None or not ctx.choice.key.startswith("d:"):

@@ -61,6 +61,8 @@ class ApiCall:
     method: str
     params: JsonDict
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    result: Any = None
+    """What the double answered (for ``sent``: the Message it created, or True)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,7 +422,7 @@ class TelegramDouble:
         except _ApiError as exc:
             return _error_response(exc)
         if method.lower() not in BOOKKEEPING_METHODS:
-            self.sent.append(call)
+            self.sent.append(ApiCall(method=method, params=params, files=files, result=result))
             self._notify()
         return web.json_response({"ok": True, "result": result})
 

@@ -1,0 +1,106 @@
+"""The composition root: the one place that wires settings, storage, knowledge and channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import SystemClock
+from bot.dispatcher import Dispatcher
+from bot.knowledge_store import KnowledgeStore
+from bot.outbox import Outbox
+from bot.ports import ChatAdapter, Clock
+from bot.router import Router
+from bot.settings import Settings
+from bot.storage.database import Database
+from intents.semantic import SentenceEncoder, default_encoder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True, kw_only=True)
+class Core:
+    """Everything the channels talk to. Build it with :func:`build_core`, close it after."""
+
+    settings: Settings
+    database: Database
+    knowledge: KnowledgeStore
+    router: Router
+    dispatcher: Dispatcher
+    outbox: Outbox
+    clock: Clock
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    """Long-running jobs of extensions (reminders, hold expiry), run by :func:`serve`."""
+
+    async def close(self) -> None:
+        await self.database.close()
+
+
+def encoder_factory(settings: Settings) -> Callable[[], SentenceEncoder | None]:
+    return default_encoder if settings.semantic else (lambda: None)
+
+
+def load_knowledge_store(settings: Settings) -> KnowledgeStore:
+    return KnowledgeStore(
+        settings.knowledge_dir,
+        encoder_factory=encoder_factory(settings),
+        cache_dir=settings.cache_dir,
+    )
+
+
+async def build_core(
+    settings: Settings,
+    *,
+    adapters: Sequence[ChatAdapter] = (),
+    clock: Clock | None = None,
+    knowledge: KnowledgeStore | None = None,
+) -> Core:
+    """Open the database (migrating it), load the knowledge base and wire the dispatcher."""
+    clock = clock or SystemClock()
+    database = Database(settings.database_url)
+    await database.migrate()
+    if knowledge is None:
+        knowledge = await asyncio.to_thread(load_knowledge_store, settings)
+    outbox = Outbox(database, {adapter.name: adapter for adapter in adapters})
+    router = Router(knowledge=knowledge)
+    dispatcher = Dispatcher(
+        database=database, router=router, outbox=outbox, clock=clock, texts=knowledge.texts
+    )
+    core = Core(
+        settings=settings,
+        database=database,
+        knowledge=knowledge,
+        router=router,
+        dispatcher=dispatcher,
+        outbox=outbox,
+        clock=clock,
+    )
+    for install in EXTENSIONS:
+        install(core)
+    return core
+
+
+EXTENSIONS: tuple[Callable[[Core], None], ...] = ()
+"""Features that plug into the router and dispatcher (booking, handover): each gets the core
+and registers its handlers, flows, gates, erasers and background jobs."""
+
+
+async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge: bool) -> None:
+    """Run the channels in one TaskGroup until they end or the task is cancelled."""
+    for adapter in adapters:
+        core.outbox.attach(adapter)
+    await core.outbox.flush()
+    async with asyncio.TaskGroup() as group:
+        runs = [group.create_task(a.run(core.dispatcher)) for a in adapters]
+        helpers = [group.create_task(job()) for job in core.background]
+        if watch_knowledge:
+            helpers.append(
+                group.create_task(core.knowledge.watch(core.settings.knowledge_poll_seconds))
+            )
+        # The channels decide when serving ends (console: end of input; others: cancellation).
+        await asyncio.gather(*runs)
+        for task in helpers:
+            task.cancel()

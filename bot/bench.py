@@ -1,0 +1,81 @@
+"""`lotse bench`: how fast Lotse understands and answers, and how much memory it needs."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from bot.settings import Settings
+
+
+def _corpus(examples: list[str], count: int) -> list[str]:
+    """Distinct, slightly misspelt messages built from the examples (no query-cache hits)."""
+    texts: list[str] = []
+    round_ = 0
+    while len(texts) < count and examples:
+        for text in examples:
+            if len(texts) >= count:
+                break
+            i = (len(texts) * 7 + round_) % max(len(text) - 1, 1)
+            typo = text[:i] + text[i + 1 : i + 2] + text[i : i + 1] + text[i + 2 :]
+            texts.append(f"{typo} {round_}" if round_ else typo)
+        round_ += 1
+    return texts
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run_bench(settings: Settings, *, messages: int = 2000) -> dict[str, object]:
+    """Measure on this machine, in this process (one event loop, so one core for the bot)."""
+    from adapters.memory import MemoryAdapter
+    from bot.app import build_core, load_knowledge_store
+
+    started = time.perf_counter()
+    store = load_knowledge_store(settings)
+    load_s = time.perf_counter() - started
+    kb, _, understanding = store()
+    corpus = _corpus([e.text for e in kb.examples], messages)
+
+    timings: list[float] = []
+    t0 = time.perf_counter()
+    for text in corpus:
+        start = time.perf_counter()
+        understanding.understand(text)
+        timings.append((time.perf_counter() - start) * 1000)
+    match_s = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_settings = settings.model_copy(
+            update={"database_url": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"}
+        )
+        memory = MemoryAdapter("bench")
+        core = await build_core(db_settings, adapters=(memory,), knowledge=store)
+        memory.bind(core.dispatcher)
+        pipeline_texts = corpus[: max(200, messages // 4)]
+        t1 = time.perf_counter()
+        for index, text in enumerate(pipeline_texts):
+            await memory.say(f"user{index % 50}", text)
+        pipeline_s = time.perf_counter() - t1
+        await core.close()
+
+    rss = psutil.Process(os.getpid()).memory_info().rss / 2**20
+    return {
+        "messages": len(corpus),
+        "match_per_s": round(len(corpus) / match_s, 1),
+        "p50_ms": round(statistics.median(timings), 3),
+        "p99_ms": round(_percentile(timings, 0.99), 3),
+        "pipeline_messages": len(pipeline_texts),
+        "pipeline_per_s": round(len(pipeline_texts) / pipeline_s, 1),
+        "rss_mb": round(rss, 1),
+        "knowledge_load_s": round(load_s, 2),
+        "semantic": settings.semantic,
+        "database": "sqlite",
+    }

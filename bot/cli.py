@@ -1,0 +1,197 @@
+"""The `lotse` command: chat, ask, eval, kb validate, bench, run."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from bot.errors import ConfigError, KnowledgeError
+from bot.logcontext import configure_logging
+from bot.settings import Settings
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = Settings.from_env()
+    except Exception as exc:  # noqa: BLE001 - pydantic's error is shown to the admin as is
+        raise click.ClickException(f"bad LOTSE_* setting: {exc}") from exc
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+def _run(coro: object) -> object:
+    try:
+        return asyncio.run(coro)  # type: ignore[arg-type]
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(1) from exc
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Lotse: first guidance for newcomers, in their own language."""
+
+
+@main.command()
+@click.option("--lang", "lang", default=None, help="Language code to start in (a hint).")
+@click.option("--user", default="console", show_default=True, help="Conversation name.")
+def chat(lang: str | None, user: str) -> None:
+    """Talk to the bot in the terminal (stdin may be a pipe)."""
+    from adapters.console import ConsoleAdapter
+    from bot.app import build_core, serve
+
+    configure_logging("WARNING")
+    settings = _settings()
+
+    async def go() -> None:
+        console = ConsoleAdapter(user=user, lang_hint=lang)
+        core = await build_core(settings, adapters=(console,))
+        try:
+            await serve(core, (console,), watch_knowledge=False)
+        finally:
+            await core.close()
+
+    _run(go())
+
+
+@main.command()
+@click.argument("text")
+@click.option("--lang-hint", default=None, help="A language hint, e.g. the client's language.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def ask(text: str, lang_hint: str | None, as_json: bool) -> None:
+    """Send one message and print what the bot understood and answers."""
+    from adapters.memory import MemoryAdapter
+    from adapters.console import render
+    from bot.app import build_core
+
+    configure_logging("WARNING")
+
+    async def go() -> dict[str, object]:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = _settings(database_url=f"sqlite:///{Path(tmp) / 'ask.sqlite3'}")
+            memory = MemoryAdapter("ask")
+            core = await build_core(settings, adapters=(memory,))
+            try:
+                _, _, understanding = core.knowledge()
+                understood = understanding.understand(text, hints=(lang_hint,))
+                memory.bind(core.dispatcher)
+                replies = await memory.say("ask", text, lang_hint=lang_hint)
+            finally:
+                await core.close()
+        return {
+            "lang": understood.lang,
+            "intent": understood.intent,
+            "confidence": round(understood.confidence, 4),
+            "decision": understood.decision,
+            "reply": "\n\n".join(render(r) for r in replies),
+            "alternatives": [
+                {"intent": i, "confidence": round(c, 4)} for i, c in understood.alternatives
+            ],
+        }
+
+    result = _run(go())
+    assert isinstance(result, dict)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        click.echo(f"[{result['lang']}] {result['intent']} ({result['confidence']})")
+        click.echo(str(result["reply"]))
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_(file: Path, as_json: bool) -> None:
+    """Measure understanding on a JSON Lines file of {text, lang, intent}."""
+    from bot.app import load_knowledge_store
+    from bot.evaluation_report import render_report
+    from intents.evaluation import evaluate, load_jsonl
+
+    configure_logging("WARNING")
+    try:
+        store = load_knowledge_store(_settings())
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(1) from exc
+    items = load_jsonl(file)
+    _, _, understanding = store()
+    result = evaluate(understanding.matcher, items)
+    click.echo(json.dumps(result, ensure_ascii=False) if as_json else render_report(result))
+
+
+@main.group()
+def kb() -> None:
+    """Knowledge-base tools."""
+
+
+@kb.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def validate(directory: Path | None) -> None:
+    """Check a knowledge base; print one `path:line: message` per problem."""
+    from knowledge.loader import validate_dir
+
+    if directory is None:
+        directory = _settings().knowledge_dir
+    ok, lines = validate_dir(directory)
+    for line in lines:
+        click.echo(line)
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--messages", default=2000, show_default=True, help="Messages per measurement.")
+def bench(as_json: bool, messages: int) -> None:
+    """Measure matching speed, pipeline throughput and memory."""
+    from bot.bench import run_bench
+
+    configure_logging("WARNING")
+    result = _run(run_bench(_settings(), messages=messages))
+    assert isinstance(result, dict)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        for key, value in result.items():
+            click.echo(f"{key:>18}: {value}")
+
+
+@main.command()
+def run() -> None:
+    """Start the channels the environment configures (Telegram, Matrix, staff rooms)."""
+    from bot.runner import run_configured
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    _run(run_configured(settings))
+
+
+@main.group()
+def db() -> None:
+    """Database tools."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or migrate the database named by LOTSE_DATABASE_URL."""
+    from bot.storage.database import Database
+
+    async def go() -> None:
+        database = Database(_settings().database_url)
+        try:
+            await database.migrate()
+        finally:
+            await database.close()
+
+    _run(go())
+    click.echo("database is up to date")
+
+
+__all__ = ["main"]

@@ -1,0 +1,124 @@
+"""The lexical layer: fuzzy string similarity to the examples and alias words for office terms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from intents.catalogue import Catalogue
+from intents.normalise import clean, normalise, skeleton, transliterate
+from intents.scripts import Script, dominant_script
+
+Scores = npt.NDArray[np.float32]
+
+_MIN_ALIAS_LENGTH = 4
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueryForms:
+    """The forms of one message the layers compare: cleaned, normalised, Latin, consonants."""
+
+    cleaned: str
+    normalised: str
+    latin: str
+    consonants: str
+
+    @classmethod
+    def of(cls, text: str) -> QueryForms:
+        normalised = normalise(text)
+        latin = transliterate(normalised)
+        return cls(
+            cleaned=clean(text), normalised=normalised, latin=latin, consonants=skeleton(latin)
+        )
+
+    @property
+    def is_latin(self) -> bool:
+        return dominant_script(self.normalised) is Script.LATIN
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
+class LexicalIndex:
+    """Fuzzy similarity of a message to every example, and which intents its words name."""
+
+    __slots__ = (
+        "_alias_intents",
+        "_alias_words",
+        "_consonants",
+        "_exact",
+        "_latin",
+        "_normalised",
+        "_size",
+    )
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        examples = catalogue.examples
+        self._size = len(examples)
+        normalised = [normalise(example.text) for example in examples]
+        latin = [transliterate(text) for text in normalised]
+        self._normalised = tuple(_sorted_words(text) for text in normalised)
+        self._latin = tuple(_sorted_words(text) for text in latin)
+        # Only scripts that drop short vowels need the consonant skeleton.
+        self._consonants = tuple(
+            _sorted_words(skeleton(form)) if dominant_script(text) is Script.ARABIC else ""
+            for text, form in zip(normalised, latin, strict=True)
+        )
+        exact: dict[str, set[int]] = {}
+        for index, text in enumerate(normalised):
+            exact.setdefault(text, set()).add(index)
+        self._exact = {text: tuple(sorted(indices)) for text, indices in exact.items()}
+        words: list[str] = []
+        intents: list[str] = []
+        for alias in catalogue.aliases:
+            for form in (alias.term, *alias.variants):
+                for variant in {normalise(form), transliterate(form)}:
+                    if len(variant) >= _MIN_ALIAS_LENGTH:
+                        words.append(variant)
+                        intents.append(alias.intent)
+        self._alias_words = tuple(words)
+        self._alias_intents = tuple(intents)
+
+    def exact(self, forms: QueryForms) -> tuple[int, ...]:
+        """Indices of the examples whose normalised text equals the message's."""
+        return self._exact.get(forms.normalised, ())
+
+    def similarities(self, forms: QueryForms) -> Scores:
+        """Return, per example, a 0..1 similarity (word order ignored) to the message."""
+        if self._size == 0:
+            return np.zeros(0, dtype=np.float32)
+        if forms.is_latin:
+            best = self._ratios(_sorted_words(forms.latin), self._latin)
+            if forms.consonants:
+                consonants = self._ratios(_sorted_words(forms.consonants), self._consonants)
+                np.maximum(best, consonants * np.float32(0.9), out=best)
+        else:
+            best = self._ratios(_sorted_words(forms.normalised), self._normalised)
+            if forms.latin:
+                np.maximum(best, self._ratios(_sorted_words(forms.latin), self._latin), out=best)
+        return best
+
+    @staticmethod
+    def _ratios(query: str, choices: Sequence[str]) -> Scores:
+        ratios = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
+        return ratios.astype(np.float32) / np.float32(100.0)
+
+    def alias_intents(self, forms: QueryForms) -> tuple[str, ...]:
+        """Intents whose alias words occur in the message (as a word or the start of one)."""
+        found: dict[str, None] = {}
+        for text in {forms.normalised, forms.latin}:
+            words = text.split()
+            for alias, intent in zip(self._alias_words, self._alias_intents, strict=True):
+                if intent in found:
+                    continue
+                if " " in alias:
+                    if f" {alias} " in f" {text} ":
+                        found[intent] = None
+                elif any(word.startswith(alias) for word in words):
+                    found[intent] = None
+        return tuple(found)

@@ -1,0 +1,251 @@
+"""The hybrid intent matcher: lexical and semantic similarity to the examples, calibrated decisions."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from intents.catalogue import EMERGENCY, UNKNOWN, Catalogue
+from intents.emergency import EmergencyDetector
+from intents.languages import LanguageGuess, LanguageIdentifier
+from intents.lexical import LexicalIndex, QueryForms
+from intents.normalise import clean
+from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
+
+log = logging.getLogger(__name__)
+
+_ALTERNATIVES = 3
+
+
+class Decision(enum.Enum):
+    """What the bot should do with a match."""
+
+    ANSWER = "answer"  # confident: answer the intent
+    ASK = "ask"  # unsure: ask back with the likeliest intents
+    UNKNOWN = "unknown"  # nothing fits: out of scope
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scored:
+    """An intent and its probability."""
+
+    intent: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchResult:
+    """The matcher's verdict on one message."""
+
+    lang: str
+    lang_confidence: float
+    intent: str
+    confidence: float
+    decision: Decision
+    alternatives: tuple[Scored, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Thresholds:
+    """Decision thresholds and scoring weights; tuned values and trade-offs in TUNING.md."""
+
+    answer: float = 0.55  # probability of the best intent needed to answer without asking
+    ask: float = 0.25  # below this the matcher says unknown rather than asking back
+    emergency: float = 0.2  # emergency wins from this probability on
+    min_similarity: float = 0.78  # semantic similarity below which nothing fits
+    temperature: float = 0.02  # softness of the similarity kernel (semantic scale)
+    lexical_weight: float = 0.15  # weight of fuzzy string similarity next to the semantic one
+    alias_bonus: float = 0.03  # added to an intent named by an alias word
+    neighbours: int = 3  # examples per intent that vote
+    lexical_only_temperature: float = 0.06  # kernel softness without an encoder
+    skip_encoder: float = 0.92  # lexical similarity that makes the semantic layer unnecessary
+    skip_margin: float = 0.2  # ... when the next intent's is lower by at least this much
+
+
+class IntentMatcher:
+    """Match a message to an intent of the catalogue; see :class:`Thresholds` for the knobs.
+
+    The semantic layer (an optional :class:`SentenceEncoder`) compares meaning across
+    languages; the lexical layer compares normalised and transliterated strings and catches
+    alias words. Without an encoder the matcher runs on the lexical layer alone, less well.
+    """
+
+    __slots__ = (
+        "_catalogue",
+        "_emergency",
+        "_encoder",
+        "_example_intents",
+        "_identifier",
+        "_intents",
+        "_lexical",
+        "_queries",
+        "_thresholds",
+        "_vectors",
+    )
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        encoder: SentenceEncoder | None,
+        cache_dir: Path | None = None,
+        thresholds: Thresholds | None = None,
+        identifier: LanguageIdentifier | None = None,
+        query_cache_size: int = 2048,
+    ) -> None:
+        self._catalogue = catalogue
+        self._thresholds = thresholds or Thresholds()
+        self._identifier = identifier or LanguageIdentifier(catalogue)
+        self._lexical = LexicalIndex(catalogue)
+        self._emergency = EmergencyDetector()
+        intents = list(catalogue.intents)
+        for required in (UNKNOWN, EMERGENCY):
+            if required not in intents:
+                intents.append(required)
+        self._intents = tuple(intents)
+        position = {intent: index for index, intent in enumerate(self._intents)}
+        self._example_intents = np.array(
+            [position[example.intent] for example in catalogue.examples], dtype=np.intp
+        )
+        self._encoder = encoder
+        self._vectors = (
+            passage_vectors(encoder, [clean(e.text) for e in catalogue.examples], cache_dir)
+            if encoder is not None and catalogue.examples
+            else None
+        )
+        self._queries = QueryCache(query_cache_size)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue this matcher was built from."""
+        return self._catalogue
+
+    @property
+    def identifier(self) -> LanguageIdentifier:
+        """The language identifier in use."""
+        return self._identifier
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The thresholds in use."""
+        return self._thresholds
+
+    def match(self, text: str, *, hints: Sequence[str] = ()) -> MatchResult:
+        """Identify the language of ``text`` and the intent it expresses."""
+        guess = self._identifier.identify(text, hints=hints)
+        forms = QueryForms.of(text)
+        if not forms.normalised or len(self._example_intents) == 0:
+            return self._result(guess, UNKNOWN, 0.0, Decision.UNKNOWN, ())
+        probabilities, best_similarity = self._probabilities(forms)
+        return self._decide(guess, forms, probabilities, best_similarity)
+
+    def _probabilities(self, forms: QueryForms) -> tuple[npt.NDArray[np.float64], float]:
+        """Return a probability per intent and the best semantic similarity (1.0 if unused)."""
+        th = self._thresholds
+        lexical = self._lexical.similarities(forms)
+        aliases = self._lexical.alias_intents(forms)
+        exact = self._lexical.exact(forms)
+        exact_intents = {int(self._example_intents[index]) for index in exact}
+        if len(exact_intents) == 1:
+            return self._one_hot(exact_intents.pop(), 0.97), 1.0
+        if self._vectors is None or self._encoder is None or self._lexically_certain(lexical):
+            scores = lexical.astype(np.float64)
+            temperature = th.lexical_only_temperature
+            best_similarity = 1.0
+        else:
+            query = self._queries.vector(self._encoder, forms.cleaned)
+            semantic = (self._vectors @ query).astype(np.float64)
+            best_similarity = float(semantic.max())
+            scores = semantic + th.lexical_weight * lexical
+            temperature = th.temperature
+        logits = self._intent_logits(scores, temperature)
+        for intent in aliases:
+            if intent in self._intents:
+                logits[self._intents.index(intent)] += th.alias_bonus / temperature
+        logits -= logits.max()
+        weights = np.exp(logits)
+        return weights / weights.sum(), best_similarity
+
+    def _lexically_certain(self, lexical: npt.NDArray[np.float32]) -> bool:
+        th = self._thresholds
+        best = int(lexical.argmax())
+        if lexical[best] < th.skip_encoder:
+            return False
+        others = self._example_intents != self._example_intents[best]
+        runner_up = float(lexical[others].max()) if others.any() else 0.0
+        return float(lexical[best]) - runner_up >= th.skip_margin
+
+    def _intent_logits(
+        self, scores: npt.NDArray[np.float64], temperature: float
+    ) -> npt.NDArray[np.float64]:
+        """Per intent: log of the summed kernel weights of its best ``neighbours`` examples."""
+        k = self._thresholds.neighbours
+        logits = np.full(len(self._intents), -np.inf)
+        top = scores.max()
+        for index in range(len(self._intents)):
+            own = scores[self._example_intents == index]
+            if own.size == 0:
+                continue
+            best = np.sort(own)[-k:] if own.size > k else own
+            logits[index] = np.log(np.exp((best - top) / temperature).sum())
+        return logits
+
+    def _one_hot(self, intent: int, confidence: float) -> npt.NDArray[np.float64]:
+        rest = (1.0 - confidence) / max(len(self._intents) - 1, 1)
+        probabilities = np.full(len(self._intents), rest)
+        probabilities[intent] = confidence
+        return probabilities
+
+    def _decide(
+        self,
+        guess: LanguageGuess,
+        forms: QueryForms,
+        probabilities: npt.NDArray[np.float64],
+        best_similarity: float,
+    ) -> MatchResult:
+        th = self._thresholds
+        order = [int(index) for index in np.argsort(-probabilities, kind="stable")]
+        ranked = [(self._intents[index], float(probabilities[index])) for index in order]
+        emergency_probability = float(probabilities[self._intents.index(EMERGENCY)])
+        if self._emergency.mentions_emergency(forms.normalised):
+            confidence = max(emergency_probability, 0.95)
+            return self._result(guess, EMERGENCY, confidence, Decision.ANSWER, ranked)
+        if emergency_probability >= th.emergency:
+            return self._result(
+                guess, EMERGENCY, emergency_probability, Decision.ANSWER, ranked
+            )
+        intent, confidence = ranked[0]
+        if intent == UNKNOWN:
+            return self._result(guess, UNKNOWN, confidence, Decision.UNKNOWN, ranked)
+        if best_similarity < th.min_similarity or confidence < th.ask:
+            return self._result(guess, UNKNOWN, 1.0 - confidence, Decision.UNKNOWN, ranked)
+        decision = Decision.ANSWER if confidence >= th.answer else Decision.ASK
+        return self._result(guess, intent, confidence, decision, ranked)
+
+    @staticmethod
+    def _result(
+        guess: LanguageGuess,
+        intent: str,
+        confidence: float,
+        decision: Decision,
+        ranked: Sequence[tuple[str, float]],
+    ) -> MatchResult:
+        alternatives = tuple(
+            Scored(intent=other, confidence=round(probability, 4))
+            for other, probability in ranked
+            if other not in (intent, UNKNOWN)
+        )[:_ALTERNATIVES]
+        return MatchResult(
+            lang=guess.lang,
+            lang_confidence=guess.confidence,
+            intent=intent,
+            confidence=round(min(max(confidence, 0.0), 1.0), 4),
+            decision=decision,
+            alternatives=alternatives,
+        )

@@ -1,0 +1,411 @@
+"""MatrixAdapter against a real Synapse: direct chats, groups, staff rooms, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    JoinedMembersResponse,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    SyncResponse,
+)
+
+from adapters.matrix import SYNC_TOKEN_KEY, MatrixAdapter
+from bot.messages import (
+    Choice,
+    ConversationRef,
+    Document,
+    IncomingMessage,
+    MessageKind,
+    Reply,
+    Venue,
+)
+from bot.ports import ChatAdapter
+from tests.fixtures.synapse import MatrixAccount, Synapse
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+WAIT_S = 20.0
+ARABIC_QUESTION = "مرحبا، أبحث عن روضة أطفال لابني"
+ARABIC_REPLY = Reply(
+    text="أهلا! بماذا أستطيع مساعدتك؟",
+    choices=(
+        Choice(key="kita", label="روضة أطفال"),
+        Choice(key="registration", label="تسجيل السكن"),
+    ),
+    lang="ar",
+)
+VENUE_REPLY = Reply(
+    text="Die nächste Beratungsstelle:",
+    venue=Venue(
+        name="Integrationsagentur Nord",
+        address="Münsterstraße 1, 44145 Dortmund",
+        lat=51.5236,
+        lon=7.4632,
+        map_url="https://www.openstreetmap.org/?mlat=51.5236&mlon=7.4632",
+    ),
+    document=Document(
+        filename="termin.ics",
+        mime_type="text/calendar",
+        content=b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+    ),
+)
+
+
+def fast_failing_config() -> AsyncClientConfig:
+    """A 429 or a dead server fails the test at once instead of being retried for minutes."""
+    return AsyncClientConfig(
+        max_limit_exceeded=0, max_timeouts=2, encryption_enabled=False, store_sync_tokens=False
+    )
+
+
+class MemoryStore:
+    """The KeyValueStore the adapter persists its sync token in, kept in a dict."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.written = asyncio.Condition()
+
+    async def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    async def set(self, key: str, value: str) -> None:
+        async with self.written:
+            self.values[key] = value
+            self.written.notify_all()
+
+
+class Recorder:
+    """An on_message that records every message and answers it through the adapter."""
+
+    def __init__(self, adapter: MatrixAdapter, store: MemoryStore) -> None:
+        self.adapter = adapter
+        self.store = store
+        self.messages: list[IncomingMessage] = []
+        self.tokens_seen: list[str | None] = []
+        self._queue: asyncio.Queue[IncomingMessage] = asyncio.Queue()
+
+    async def __call__(self, message: IncomingMessage) -> None:
+        self.messages.append(message)
+        self.tokens_seen.append(self.store.values.get(SYNC_TOKEN_KEY))
+        reply = VENUE_REPLY if message.kind is MessageKind.LOCATION else ARABIC_REPLY
+        await self.adapter.send(message.conversation, reply)
+        await self._queue.put(message)
+
+    async def next(self) -> IncomingMessage:
+        async with asyncio.timeout(WAIT_S):
+            return await self._queue.get()
+
+    async def committed(self) -> None:
+        """Wait until the sync token of the batch of the last message is stored."""
+        before = self.tokens_seen[-1]
+        async with asyncio.timeout(WAIT_S), self.store.written:
+            await self.store.written.wait_for(
+                lambda: self.store.values.get(SYNC_TOKEN_KEY) != before
+            )
+
+
+class MatrixUser:
+    """A person on the homeserver, driving a real nio client."""
+
+    def __init__(self, synapse: Synapse, account: MatrixAccount) -> None:
+        self.user_id = account.user_id
+        self.client = AsyncClient(synapse.base_url, account.user_id, config=fast_failing_config())
+        self.client.restore_login(account.user_id, account.device_id, account.access_token)
+
+    async def start(self) -> None:
+        assert isinstance(await self.client.sync(timeout=0), SyncResponse)
+
+    async def create_room(self, invite: list[str], *, direct: bool) -> str:
+        response = await self.client.room_create(
+            is_direct=direct,
+            invite=invite,
+            preset=RoomPreset.trusted_private_chat if direct else RoomPreset.private_chat,
+        )
+        assert isinstance(response, RoomCreateResponse), response
+        return str(response.room_id)
+
+    async def send(self, room_id: str, content: dict[str, Any]) -> str:
+        response = await self.client.room_send(room_id, "m.room.message", content)
+        assert isinstance(response, RoomSendResponse), response
+        return str(response.event_id)
+
+    async def say(self, room_id: str, text: str, **extra: Any) -> str:
+        return await self.send(room_id, {"msgtype": "m.text", "body": text, **extra})
+
+    async def wait_joined(self, room_id: str, user_id: str) -> None:
+        async with asyncio.timeout(WAIT_S):
+            while True:
+                members = await self.client.joined_members(room_id)
+                if isinstance(members, JoinedMembersResponse) and any(
+                    member.user_id == user_id for member in members.members
+                ):
+                    return
+                await asyncio.sleep(0.05)
+
+    async def messages_from(self, sender: str, room_id: str, count: int) -> list[dict[str, Any]]:
+        """The next ``count`` room messages by ``sender``, as raw events."""
+        found: list[dict[str, Any]] = []
+        async with asyncio.timeout(WAIT_S):
+            while len(found) < count:
+                response = await self.client.sync(timeout=1000)
+                assert isinstance(response, SyncResponse), response
+                room = response.rooms.join.get(room_id)
+                for event in room.timeline.events if room else ():
+                    source = event.source
+                    if source["type"] == "m.room.message" and source["sender"] == sender:
+                        found.append(source)
+        return found
+
+
+@pytest.fixture
+async def user(synapse: Synapse) -> AsyncIterator[MatrixUser]:
+    person = MatrixUser(synapse, synapse.register())
+    await person.start()
+    yield person
+    await person.client.close()
+
+
+@pytest.fixture
+async def bot_account(synapse: Synapse) -> MatrixAccount:
+    account = synapse.register()
+    client = AsyncClient(synapse.base_url, account.user_id, config=fast_failing_config())
+    client.restore_login(account.user_id, account.device_id, account.access_token)
+    await client.set_displayname("Lotse")
+    await client.close()
+    return account
+
+
+def make_adapter(
+    synapse: Synapse,
+    account: MatrixAccount,
+    store: MemoryStore,
+    *,
+    staff_rooms: frozenset[str] = frozenset(),
+    use_token: bool = False,
+) -> MatrixAdapter:
+    return MatrixAdapter(
+        homeserver=synapse.base_url,
+        user_id=account.user_id,
+        password=None if use_token else account.password,
+        access_token=account.access_token if use_token else None,
+        device_id=account.device_id if use_token else None,
+        store=store,
+        staff_rooms=staff_rooms,
+        client_config=fast_failing_config(),
+        sync_timeout_ms=1000,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(
+    adapter: MatrixAdapter, on_message: Callable[[IncomingMessage], Awaitable[None]]
+) -> AsyncIterator[None]:
+    """Run the adapter as a task until the block ends, then cancel it like a shutdown does."""
+    task = asyncio.create_task(adapter.run(on_message))
+    ready = asyncio.create_task(adapter.wait_ready())
+    done, _ = await asyncio.wait({task, ready}, timeout=WAIT_S, return_when="FIRST_COMPLETED")
+    if ready not in done:
+        ready.cancel()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task  # re-raises what made run() fail
+        pytest.fail("the adapter did not become ready")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def test_adapter_satisfies_the_protocol(synapse: Synapse) -> None:
+    adapter = MatrixAdapter(
+        homeserver=synapse.base_url, user_id="@x:lotse.test", password="x", store=MemoryStore()
+    )
+    assert isinstance(adapter, ChatAdapter)
+    assert adapter.name == "matrix"
+
+
+async def test_direct_chat_in_arabic(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    store = MemoryStore()
+    adapter = make_adapter(synapse, bot_account, store)
+    recorder = Recorder(adapter, store)
+    async with running(adapter, recorder):
+        room_id = await user.create_room([bot_account.user_id], direct=True)
+        await user.wait_joined(room_id, bot_account.user_id)
+
+        event_id = await user.say(room_id, ARABIC_QUESTION)
+        message = await recorder.next()
+        assert message == IncomingMessage(
+            conversation=ConversationRef(
+                channel=adapter.name, chat_id=message.conversation.chat_id
+            ),
+            sender=message.sender,
+            message_id=event_id,
+            kind=MessageKind.TEXT,
+            text=ARABIC_QUESTION,
+            received_at=message.received_at,
+        )
+        assert message.conversation.chat_id == room_id
+        assert message.sender == user.user_id
+        assert message.received_at is not None and message.received_at.tzinfo is not None
+
+        [answer] = await user.messages_from(bot_account.user_id, room_id, 1)
+        assert answer["content"]["msgtype"] == "m.text"
+        assert answer["content"]["body"] == (
+            "أهلا! بماذا أستطيع مساعدتك؟\n\n1. روضة أطفال\n2. تسجيل السكن"
+        )
+
+        await user.send(
+            room_id, {"msgtype": "m.location", "body": "Standort", "geo_uri": "geo:51.5136,7.4653"}
+        )
+        location = await recorder.next()
+        assert location.kind is MessageKind.LOCATION
+        assert location.location is not None
+        assert (location.location.lat, location.location.lon) == (51.5136, 7.4653)
+
+        venue_text, document = await user.messages_from(bot_account.user_id, room_id, 2)
+        assert venue_text["content"]["body"] == (
+            "Die nächste Beratungsstelle:\n\nIntegrationsagentur Nord\n"
+            "Münsterstraße 1, 44145 Dortmund\n"
+            "https://www.openstreetmap.org/?mlat=51.5236&mlon=7.4632"
+        )
+        assert document["content"]["msgtype"] == "m.file"
+        assert document["content"]["body"] == "termin.ics"
+        assert document["content"]["info"]["mimetype"] == "text/calendar"
+        assert document["content"]["url"].startswith("mxc://lotse.test/")
+
+        await user.send(
+            room_id, {"msgtype": "m.image", "body": "foto.jpg", "url": document["content"]["url"]}
+        )
+        assert (await recorder.next()).kind is MessageKind.UNSUPPORTED
+
+        # Another bot's notice is never answered; the text after it is.
+        await user.send(room_id, {"msgtype": "m.notice", "body": "automatische Nachricht"})
+        await user.say(room_id, "danke")
+        assert (await recorder.next()).text == "danke"
+
+    # The bot's own replies (five of them by now) were never fed back as messages.
+    assert [m.sender for m in recorder.messages] == [user.user_id] * 4
+    assert [m.kind for m in recorder.messages] == [
+        MessageKind.TEXT,
+        MessageKind.LOCATION,
+        MessageKind.UNSUPPORTED,
+        MessageKind.TEXT,
+    ]
+
+
+async def test_group_room_answers_only_when_addressed(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    other = MatrixUser(synapse, synapse.register())
+    store = MemoryStore()
+    adapter = make_adapter(synapse, bot_account, store)
+    recorder = Recorder(adapter, store)
+    try:
+        async with running(adapter, recorder):
+            room_id = await user.create_room([other.user_id, bot_account.user_id], direct=False)
+            await other.client.join(room_id)
+            await user.wait_joined(room_id, bot_account.user_id)
+
+            await user.say(room_id, "Hallo zusammen, wie geht's?")
+            await user.say(room_id, "Lotse: wo ist die Ausländerbehörde?")
+            addressed = await recorder.next()
+            assert addressed.text == "wo ist die Ausländerbehörde?"
+            [answer] = await user.messages_from(bot_account.user_id, room_id, 1)
+
+            await other.say(room_id, "Ich komme später")
+            reply_to = {"m.relates_to": {"m.in_reply_to": {"event_id": answer["event_id"]}}}
+            await user.say(room_id, "> <@lotse> ...\n\nund wann hat sie offen?", **reply_to)
+            assert (await recorder.next()).text == "und wann hat sie offen?"
+
+            await other.say(room_id, "hm", **{"m.mentions": {"user_ids": [bot_account.user_id]}})
+            assert (await recorder.next()).sender == other.user_id
+    finally:
+        await other.client.close()
+    assert len(recorder.messages) == 3
+
+
+async def test_staff_room_passes_every_message_but_no_history(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    other = MatrixUser(synapse, synapse.register())
+    try:
+        room_id = await user.create_room([other.user_id], direct=False)
+        await other.client.join(room_id)
+        await user.say(room_id, "Notiz von gestern, nicht für den Bot")
+        invite = await user.client.room_invite(room_id, bot_account.user_id)
+        assert not hasattr(invite, "status_code"), invite
+        await user.say(room_id, "Übernehme ich")  # written while the bot is offline
+
+        store = MemoryStore()
+        adapter = make_adapter(synapse, bot_account, store, staff_rooms=frozenset({room_id}))
+        recorder = Recorder(adapter, store)
+        async with running(adapter, recorder):
+            assert (await recorder.next()).text == "Übernehme ich"
+            await other.say(room_id, "Alles klar")
+            assert (await recorder.next()).text == "Alles klar"
+    finally:
+        await other.client.close()
+    assert [m.text for m in recorder.messages] == ["Übernehme ich", "Alles klar"]
+
+
+async def test_first_start_does_not_answer_old_history(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    store = MemoryStore()
+    first = make_adapter(synapse, bot_account, store)
+    recorder = Recorder(first, store)
+    async with running(first, recorder):
+        room_id = await user.create_room([bot_account.user_id], direct=True)
+        await user.wait_joined(room_id, bot_account.user_id)
+    await user.say(room_id, "alte Nachricht")
+
+    fresh_store = MemoryStore()  # a new installation: no sync token yet
+    adapter = make_adapter(synapse, bot_account, fresh_store, use_token=True)
+    fresh = Recorder(adapter, fresh_store)
+    async with running(adapter, fresh):
+        await user.say(room_id, "neue Nachricht")
+        assert (await fresh.next()).text == "neue Nachricht"
+    assert [m.text for m in fresh.messages] == ["neue Nachricht"]
+
+
+async def test_restart_handles_each_message_exactly_once(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    store = MemoryStore()
+    before = make_adapter(synapse, bot_account, store)
+    first_run = Recorder(before, store)
+    async with running(before, first_run):
+        room_id = await user.create_room([bot_account.user_id], direct=True)
+        await user.wait_joined(room_id, bot_account.user_id)
+        await user.say(room_id, "eins")
+        assert (await first_run.next()).text == "eins"
+        await user.messages_from(bot_account.user_id, room_id, 1)
+        await first_run.committed()
+
+    down_id = await user.say(room_id, "zwei, während der Bot neu startet")
+
+    after = make_adapter(synapse, bot_account, store, use_token=True)
+    second_run = Recorder(after, store)
+    async with running(after, second_run):
+        handled = await second_run.next()
+        assert handled.message_id == down_id
+        [answer] = await user.messages_from(bot_account.user_id, room_id, 1)
+        assert answer["content"]["body"].startswith(ARABIC_REPLY.text)
+        await user.say(room_id, "drei")
+        assert (await second_run.next()).text == "drei"
+
+    assert [m.text for m in first_run.messages] == ["eins"]
+    assert [m.text for m in second_run.messages] == ["zwei, während der Bot neu startet", "drei"]

@@ -1,6 +1,0 @@
-from tests.fixtures.synapse import Synapse
-
-def test_register(synapse: Synapse) -> None:
-    a = synapse.register()
-    print(a)
-    assert a.user_id.endswith(":lotse.test")
