@@ -305,7 +305,7 @@ class MatrixAdapter:
         self, client: AsyncClient, room: Any, source: Any
     ) -> IncomingMessage | None:
         """The event as the core sees it, or None when the bot should not react to it."""
-        if not isinstance(source, dict):
+        if not isinstance(source, dict) or source.get("sender") == client.user_id:
             return None
         content = source.get("content")
         if not isinstance(content, dict):

@@ -121,4 +121,11 @@ def looks_like_follow_up(text: str, lang: str) -> bool:
         return True
     if any(word in references for word in words) and len(words) <= 5:
         return True
-    return opens and any(word in subjects for word in words)
+    about_someone = any(word in subjects for word in words)
+    if opens and about_someone:
+        return True
+    asks = text.rstrip().endswith(("?", "؟", "፧"))
+    if asks and about_someone and len(words) <= 3:
+        return True
+    # Tigrinya attaches "-ከ" ("and what about ...?") to the word it asks about.
+    return lang == "ti" and len(words) <= 3 and words[-1].endswith("ከ") and len(words[-1]) > 1

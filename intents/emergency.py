@@ -48,7 +48,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "pa ndjenja", "atak ne zemer", "gjakos*", "perdhun*", "kercenon", "thike",
     # ru
     "скорая", "скорую", "скорой", "неотложк*", "пожар*", "горит", "полици*", "милици*",
-    "насили*", "бьет меня", "бьют", "избива*", "не дышит", "без сознания", "инфаркт",
+    "насили*", "бьет меня", "бьет", "бьют", "избил*", "ударил*", "избива*", "не дышит", "без сознания", "инфаркт",
     "кровотечени*", "истекает кровью", "изнасил*", "угрожа*", "нож*", "убива*",
     # uk
     "швидк* допомог*", "швидку", "швидка", "пожеж*", "горить", "поліці*", "насильств*",
@@ -71,6 +71,21 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     # ti (Ge'ez)
     "ህጹጽ", "ኣምቡላንስ", "ሓዊ", "ፖሊስ", "ዓመጽ", "ይወቕዓኒ", "ይህርመኒ", "ኣየስተንፍስን",
     "ደም",
+    # break-ins, threats to kill, gas smell (all languages, grouped here)
+    "einbrech*", "einbruch", "bricht ein", "umbringen", "break in*", "breaking in*",
+    "broke in*", "burglar*", "intruder", "kill me", "kill us", "smell gas", "smells of gas",
+    "smell of gas", "gas smell", "gas leak", "gasgeruch", "riecht nach gas", "gasleck",
+    "cambrioleur*", "cambriol*", "me tuer", "odeur de gaz", "fuite de gaz", "hirsiz*",
+    "oldurecek", "beni oldur*", "gaz kokusu", "gaz kaca*", "spargator*", "ma omoar*",
+    "amenint*", "miros de gaz", "scurgere de gaz", "wlamywacz*", "wlamanie", "zabije",
+    "zapach gazu", "ulatnia sie gaz", "bêhna gazê", "dikuje", "dê min bikuje", "tuug*",
+    "i dili doonaya", "ur gaas", "hajdut*", "me vrasë", "me vrase", "vras*", "ere gazi",
+    "kercen*", "грабител*", "взлом*", "ломится", "ломятся", "убью", "убьет", "убить",
+    "запах газа", "пахнет газом", "утечка газа", "злодій", "вламу*", "вб'є", "вбє", "вбити",
+    "запах газу", "пахне газом", "крадец", "разбива*", "ще ме убие", "мирише на газ",
+    "миризма на газ", "لص", "حرامي", "يقتلني", "سيقتلني", "رائحة غاز", "ريحة غاز", "تسرب غاز",
+    "دزد", "منو میکشه", "مرا میکشد", "بوی گاز", "نشت گاز", "ما وژني", "د ګاز بوی",
+    "ሰራቒ", "ክቐትለኒ", "ሽታ ጋዝ",
     # romanised Russian, Ukrainian, Arabic, Persian
     "skoraya", "skoruyu", "politsiya", "politsiyu", "pozhar", "shvydka", "shvydku",
     "isaaf", "esaaf", "is3af", "shorta", "urjans", "orjans",

@@ -16,8 +16,8 @@ from intents.scripts import (
     ROMANISED_LANGUAGES,
     SCRIPT_LANGUAGES,
     Script,
-    dominant_script,
     letter_evidence,
+    message_script,
 )
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class IdentifierWeights:
     hint_short: float = 2.5  # log bonus for the hinted language, messages of <= 3 words
     hint_long: float = 0.7  # log bonus for the hinted language, longer messages
     floor: float = 1e-4  # smallest character probability (keeps the log finite)
+    clear: float = 0.9  # probability above which a short message's language beats the hint
 
 
 class LanguageIdentifier:
@@ -106,12 +107,20 @@ class LanguageIdentifier:
         if not scores:
             return self._fallback(hints)
         best = max(scores, key=lambda lang: scores[lang])
+        hint = next((hint for hint in hints if hint in scores), None)
+        if hint is not None and hint != best:
+            words = normalise(text).split()
+            # A greeting of 1-3 words ("salam", "hallo", "ok") fits many languages: keep the
+            # conversation's language unless the words clearly belong elsewhere.
+            unclear = scores[best] < self._weights.clear
+            if len(words) <= 3 and (unclear or self._vocabulary.knows_any(words, hint)):
+                return LanguageGuess(lang=hint, confidence=round(max(scores[hint], 0.5), 4))
         return LanguageGuess(lang=best, confidence=round(scores[best], 4))
 
     def scores(self, text: str, *, hints: Sequence[str] = ()) -> dict[str, float]:
         """Return a probability per candidate language (empty when ``text`` has no letters)."""
         cleaned = clean(text)
-        script = dominant_script(cleaned)
+        script = message_script(cleaned)
         candidates = [lang for lang in SCRIPT_LANGUAGES.get(script, ()) if lang in self._languages]
         if script is Script.LATIN:
             candidates += [lang for lang in ROMANISED_LANGUAGES if lang in self._languages]

@@ -91,13 +91,20 @@ ROMANISED_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
             "bidi biddi beddi ureed areed abgha mumkin momken atfal tifl walad wlad ibni "
             "bint zawjati mawid mawed madrasa musaada mosaada naam aiwa fi ala hal kayfa "
             "mata lugha almaniya almani tasjil shu shou eish aysh lazem lazim baddi ma3 "
-            "3ala maw3id ya3ni akhi habibi inshallah wallah hada hadi hay"
+            "3ala maw3id ya3ni akhi habibi inshallah wallah hada hadi hay el al yom yawm wala "
+            "balash bbalash mish msh mesh kam 3ndi 3andi enta anta ente inta hayda hek kteer "
+            "ktir shwaye bas lesh leish feen emta imta ba3d bukra bokra ams mafi fi mafeesh "
+            "wein ween ibn zawji marti jozi ahl bet beit sho shlon chlon 3amel a3mel n3mel "
+            "ta3lim dawra kurs madrase tabib tabeeb masari flous floos"
         ),
         "fa": _words(
             "man mikham mikhaham mikhastam koja kojast chetori chetor mersi mamnoon "
             "mamnun kheili kheyli mitunam mitavanam bacheh bache bachem madrese komak "
             "lotfan baraye chi kei key ast hast nist zanam hamsaram zaban sabt vaght "
-            "nobat khune khane dari farsi bayad mishe mishavad kojaa ro ra"
+            "nobat khune khane dari farsi bayad mishe mishavad kojaa ro ra chand chera "
+            "hastam hastim daram dari darim nadaram mikhay mikhaim begiram konam konim "
+            "kardam shode shod pesar dokhtar shohar hamsar khanom agha doktor kelas "
+            "dars yad begir khodahafez mochakeram merci tashakor"
         ),
         "ps": _words(
             "za ze zma zama chirta cherta sanga tsanga tsa tse kala mehrabani manana "
@@ -108,16 +115,22 @@ ROMANISED_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
             "ya gde kak chto shto kogda mne nuzhno nado khochu hochu privet spasibo "
             "pozhaluysta pojaluista zdravstvuyte rebenok rebenka zhena zheny mozhno skolko "
             "kuda menya pomoshch pomogite sadik detsad yazyka nemetskiy zapisatsya gde-to "
-            "vrach zapis"
+            "vrach zapis stoit esli iz eto est' est vy my oni mozhet nuzhen nuzhna "
+            "gde-nibud zdes tam segodnya zavtra rabota rabotayu kvartira svet gaz schet "
+            "otmenit perenesti perevodchik chelovek zdravstvuite dobryy den"
         ),
         "uk": _words(
             "ya de yak shcho koly meni potribno treba khochu pryvit dyakuyu diakuiu dyakuju "
             "bud laska dytyna dytyny druzhyna mozhna skilky kudy mene dopomoha dopomozhit "
-            "sadok zapysatysya zapys mova nimetska"
+            "sadok zapysatysya zapys mova nimetska tse ye vy my vony mozhe potriben "
+            "potribna tut tam sohodni zavtra robota pratsyuyu kvartyra svitlo rakhunok "
+            "skasuvaty perenesty perekladach lyudyna dobryi den vitayu"
         ),
         "bg": _words(
             "az kade kak kakvo koga iskam tryabva mersi blagodarya zdraveyte zdravei dete "
-            "deteto saprugata mozhe kolko pomosht ezik nemski zapisha"
+            "deteto saprugata mozhe kolko pomosht ezik nemski zapisha moga vzema imam "
+            "nyamam struva sam si ot deca detsa rabota tok smetka otmenya chovek "
+            "dobar den zdravey blagodarya"
         ),
     }
 )

@@ -20,8 +20,9 @@ _INVISIBLE = dict.fromkeys(
     )
 )
 
-# Arabic and Persian spell the same sounds with different code points; users mix keyboards.
-_ARABIC_LETTERS = str.maketrans(
+# Arabic and Persian spell the same sounds with different code points (users mix keyboards);
+# a few Latin letters carry marks that Unicode does not decompose.
+_LETTER_VARIANTS = str.maketrans(
     {
         "\u064a": "\u06cc",  # ي Arabic yeh -> ی Farsi yeh
         "\u0649": "\u06cc",  # ى alef maksura -> ی
@@ -36,6 +37,11 @@ _ARABIC_LETTERS = str.maketrans(
         "\u0624": "\u0648",  # ؤ -> و
         "\u0626": "\u06cc",  # ئ -> ی
         "\u06ab": "\u06af",  # ګ Pashto gaf -> گ (Pashto users often type the Persian one)
+        # Latin letters whose marks are not combining characters
+        "ı": "i",  # Turkish dotless i
+        "ł": "l",
+        "đ": "d",
+        "ø": "o",
     }
 )
 
@@ -77,7 +83,7 @@ def normalise(text: str) -> str:
         for char in decomposed
         if not unicodedata.combining(char)
     )
-    kept = unicodedata.normalize("NFC", kept).translate(_ARABIC_LETTERS).translate(_DIGITS)
+    kept = unicodedata.normalize("NFC", kept).translate(_LETTER_VARIANTS).translate(_DIGITS)
     kept = kept.replace("'", "")
     return _SPACES.sub(" ", kept).strip()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 
 
@@ -42,6 +43,26 @@ def dominant_script(text: str) -> Script:
     return counts.most_common(1)[0][0]
 
 
+def message_script(text: str) -> Script:
+    """Return the script that tells the language of a message.
+
+    German office words are typed in Latin letters inside Arabic, Cyrillic or Ge'ez messages
+    ("Integrationskurs ብነጻ ድዩ?"), so a few non-Latin letters outweigh many Latin ones.
+    """
+    counts = Counter(script_of(char) for char in text)
+    counts.pop(Script.NONE, None)
+    if not counts:
+        return Script.NONE
+    if counts[Script.ETHIOPIC]:
+        return Script.ETHIOPIC
+    native = [(count, script) for script, count in counts.items() if script is not Script.LATIN]
+    if native:
+        count, script = max(native, key=lambda pair: pair[0])
+        if count >= min(3, counts[Script.LATIN]) or count * 4 >= counts[Script.LATIN]:
+            return script
+    return Script.LATIN
+
+
 # Languages each script can carry (Latin includes the romanised ones, checked by words).
 SCRIPT_LANGUAGES: dict[Script, tuple[str, ...]] = {
     Script.LATIN: ("de", "en", "tr", "ro", "pl", "ku", "so", "sq", "fr"),
@@ -60,10 +81,16 @@ UKRAINIAN_LETTERS = frozenset("іїєґ")
 RUSSIAN_LETTERS = frozenset("ыэё")
 
 
+# Arabic chat alphabet: digits for letters Latin lacks (3 ain, 7 hah, 2 hamza, 5 khah, 9 qaf).
+_ARABIZI = re.compile(r"[a-z][2357-9]|[2357-9][a-z]")
+
+
 def letter_evidence(text: str) -> dict[str, float]:
     """Return log-odds bonuses per language from letters that single out a language."""
     letters = frozenset(text)
     bonus: dict[str, float] = {}
+    if _ARABIZI.search(text):
+        bonus["ar"] = 4.0
     if letters & PASHTO_LETTERS:
         bonus["ps"] = 6.0
     if letters & ARABIC_ONLY_LETTERS and not letters & PERSIAN_LETTERS:

@@ -66,6 +66,6 @@ class LanguageVocabulary:
                 scores[lang] += math.log((hit + _SMOOTHING) / total)
         return scores, known
 
-    def knows(self, word: str, lang: str) -> bool:
-        """Whether ``lang`` uses ``word`` (normalised)."""
-        return lang in self._words.get(word, frozenset())
+    def knows_any(self, words: Sequence[str], lang: str) -> bool:
+        """Whether ``lang`` uses any of ``words`` (normalised)."""
+        return any(lang in self._words.get(word, frozenset()) for word in words)

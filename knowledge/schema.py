@@ -165,6 +165,8 @@ class Office(Model):
     closed: tuple[ClosedDay, ...] = ()
     contacts: Contacts = Contacts()
     services: tuple[Service, ...] = ()
+    registers: tuple[Literal["eu", "non_eu"], ...] = ()
+    """Whose address registration (Anmeldung) this office takes: EU citizens, others, or both."""
     description: Translations = Field(default_factory=dict)
     source: Text
     verified: date

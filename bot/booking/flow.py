@@ -1,0 +1,378 @@
+"""The booking dialogue: office, slot, confirm; my appointments, cancel, move; waiting list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import date, datetime
+
+from bot.booking.calendar_file import appointment_ics
+from bot.booking.models import BookingRow
+from bot.booking.offers import FLOW, PASS, TAKE, offer_freed
+from bot.booking.service import BookingError, BookingService, Freed, HoldExpiredError
+from bot.clock import BERLIN
+from bot.errors import SlotTakenError
+from bot.messages import Choice, Reply
+from bot.offices.card import address_text, day_text, venue, when_text
+from bot.offices.deadline import find_date
+from bot.offices.directory import Bookable
+from bot.offices.finder import OfficeFinder
+from bot.ports import StaffNotifier
+from bot.turn import Turn, TurnContext, Understood
+
+SERVICE = "bk:s:"
+SLOT = "bk:t:"
+MORE = "bk:more"
+WAIT = "bk:wait"
+CONFIRM = "bk:yes"
+OTHER = "bk:other"
+MINE = "bk:mine"
+PICK = "bk:b:"
+CANCEL = "bk:cancel:"
+MOVE = "bk:move:"
+SLOTS_PER_PAGE = 6
+NEW_QUESTION_WORDS = 5
+"""A message this long in the middle of the dialogue is a new question, not a wrong answer."""
+_NUMBER = re.compile(r"^\s*\d+\s*[.)]?\s*$")
+
+
+class BookingFlow:
+    """Every step answers with numbered choices; "0" or "stop" leaves (the router does that)."""
+
+    name = FLOW
+
+    def __init__(
+        self, finder: OfficeFinder, service: BookingService, staff: StaffNotifier
+    ) -> None:
+        self._finder = finder
+        self._service = service
+        self._staff = staff
+
+    # -- entry points ---------------------------------------------------------------------
+
+    async def start(self, ctx: TurnContext, understood: Understood) -> Turn:
+        """book_appointment: the bookable offices near the user, or straight to the slots."""
+        directory = self._finder.directory(ctx.kb)
+        place, _ = self._finder.place_of(ctx)
+        place = place or self._finder.known_place(ctx)
+        if place is not None:
+            ctx = self._finder.remember(ctx, place)
+        bookables = [
+            b for b in directory.bookable(place) if place is None or b.office.city == place.city
+        ]
+        if not bookables:
+            if place is None:
+                return self._finder.ask_place(ctx, flow=FLOW, data={}, key="office_ask_city")
+            notice = ctx.reply(ctx.msg("booking_none_bookable"))
+            shown = self._finder.show(ctx, place, None, "offices")
+            return replace(shown, replies=(notice, *shown.replies))
+        if len(bookables) == 1:
+            return await self._slots(ctx, bookables[0], intro="")
+        choices = tuple(
+            Choice(
+                key=f"{SERVICE}{b.office.id}|{b.service.id}",
+                label=f"{b.office.name}: {ctx.texts_name(b)}" if False else _label(ctx, b),
+            )
+            for b in bookables[:8]
+        ) + (Choice(key=MINE, label=ctx.msg("booking_my_list")),)
+        reply = ctx.reply(ctx.msg("booking_choose_office"), choices=choices)
+        return Turn(
+            replies=(reply,),
+            state=ctx.state.with_flow(FLOW, {"step": "office"}, choices=choices),
+            intent="book_appointment",
+        )
+
+    async def start_at(self, ctx: TurnContext, office_id: str) -> Turn:
+        directory = self._finder.directory(ctx.kb)
+        bookables = [b for b in directory.bookable(None) if b.office.id == office_id]
+        if not bookables:
+            return await self.start(ctx, _sure())
+        return await self._slots(ctx, bookables[0], intro="")
+
+    async def mine(self, ctx: TurnContext, understood: Understood) -> Turn:
+        """cancel_appointment and "my appointments": the list, each one a choice."""
+        rows = await self._service.mine(ctx.session, ctx.message.conversation.key, ctx.now)
+        if not rows:
+            return Turn(
+                replies=(ctx.reply(ctx.msg("booking_mine_none")),),
+                state=ctx.state.cleared(),
+                intent="cancel_appointment",
+            )
+        choices = tuple(Choice(key=f"{PICK}{r.id}", label=self._label_of(ctx, r)) for r in rows)
+        reply = ctx.reply(ctx.msg("booking_mine"), choices=choices)
+        state = ctx.state.with_flow(FLOW, {"step": "mine"}, choices=choices)
+        return Turn(replies=(reply,), state=state, intent="cancel_appointment")
+
+    # -- the steps ------------------------------------------------------------------------
+
+    async def resume(self, ctx: TurnContext) -> Turn | None:
+        data = ctx.state.data
+        key = ctx.choice.key if ctx.choice is not None else ""
+        step = data.get("step")
+        if key == MINE:
+            return await self.mine(ctx, _sure())
+        if key.startswith((TAKE, PASS)):
+            return await self._offer_answer(ctx, key)
+        if step == "place":
+            place, problem = self._finder.place_of(ctx)
+            if place is not None:
+                return await self.start(self._finder.remember(ctx, place), _sure())
+            if problem is None:
+                return None
+            return self._finder.ask_place(ctx, flow=FLOW, data={}, key=problem)
+        if key.startswith(SERVICE):
+            office_id, _, service_id = key[len(SERVICE) :].partition("|")
+            bookable = self._finder.directory(ctx.kb).service(office_id, service_id)
+            return await self._slots(ctx, bookable, intro="") if bookable else None
+        if key.startswith(PICK):
+            return self._manage(ctx, int(key[len(PICK) :]))
+        if key.startswith(CANCEL):
+            return await self._cancel(ctx, int(key[len(CANCEL) :]))
+        if key.startswith(MOVE):
+            return await self._move(ctx, int(key[len(MOVE) :]))
+        bookable = self._bookable(ctx)
+        if step == "slot" and bookable is not None:
+            return await self._slot_step(ctx, bookable, key)
+        if step == "confirm" and bookable is not None:
+            if key == CONFIRM:
+                return await self._confirm(ctx, bookable, int(data["hold"]))
+            if key == OTHER:
+                return await self._slots(ctx, bookable, intro="")
+        return self._not_understood(ctx)
+
+    async def _slot_step(self, ctx: TurnContext, bookable: Bookable, key: str) -> Turn | None:
+        if key.startswith(SLOT):
+            start = datetime.fromisoformat(key[len(SLOT) :])
+            return await self._hold(ctx, bookable, start)
+        if key == MORE:
+            after = datetime.fromisoformat(str(ctx.state.data["last"]))
+            return await self._slots(ctx, bookable, intro="", after=after)
+        if key == WAIT:
+            await self._service.wait(
+                ctx.session,
+                conversation=ctx.message.conversation.key,
+                lang=ctx.lang,
+                bookable=bookable,
+                now=ctx.now,
+            )
+            return Turn(replies=(ctx.reply(ctx.msg("booking_waitlisted")),), state=ctx.state.cleared())
+        today = ctx.now.astimezone(BERLIN).date()
+        day = find_date(ctx.text, today) if ctx.text else None
+        if day is not None and day < today:
+            return self._again(ctx, ctx.msg("booking_date_past"))
+        if day is not None:
+            return await self._slots(ctx, bookable, intro="", day=day)
+        return self._not_understood(ctx)
+
+    async def _slots(
+        self,
+        ctx: TurnContext,
+        bookable: Bookable,
+        *,
+        intro: str,
+        day: date | None = None,
+        after: datetime | None = None,
+    ) -> Turn:
+        free = await self._service.free_slots(ctx.session, bookable, ctx.now, first_day=day)
+        if after is not None:
+            free = [s for s in free if s > after]
+        lines = [intro] if intro else []
+        if day is not None and not any(s.astimezone(BERLIN).date() == day for s in free):
+            lines.append(ctx.msg("booking_date_no_slots", date=day_text(ctx.texts, ctx.lang, day)))
+        data = {"step": "slot", "office": bookable.office.id, "service": bookable.service.id}
+        data |= {k: v for k, v in ctx.state.data.items() if k == "replaces"}
+        if not free:
+            lines.append(ctx.msg("booking_no_slots", office=bookable.office.name))
+            choices: tuple[Choice, ...] = (Choice(key=WAIT, label=ctx.msg("booking_join_waitlist")),)
+        else:
+            page = free[:SLOTS_PER_PAGE]
+            data["last"] = page[-1].isoformat()
+            lines.append(ctx.msg("booking_choose_slot", office=bookable.office.name,
+                                 service=_service_name(ctx, bookable)))  # fmt: skip
+            choices = tuple(
+                Choice(key=f"{SLOT}{s.isoformat()}", label=when_text(ctx.texts, ctx.lang, s))
+                for s in page
+            )
+            if len(free) > SLOTS_PER_PAGE:
+                choices += (Choice(key=MORE, label=ctx.msg("booking_more")),)
+        reply = ctx.reply("\n\n".join(lines), choices=choices)
+        state = ctx.state.with_flow(FLOW, data, choices=choices)
+        return Turn(replies=(reply,), state=state, intent="book_appointment")
+
+    async def _hold(self, ctx: TurnContext, bookable: Bookable, start: datetime) -> Turn:
+        replaces = ctx.state.data.get("replaces")
+        try:
+            row = await self._service.hold(
+                ctx.session,
+                conversation=ctx.message.conversation.key,
+                lang=ctx.lang,
+                bookable=bookable,
+                start=start,
+                now=ctx.now,
+                replaces_id=int(replaces) if replaces is not None else None,
+            )
+        except SlotTakenError:
+            return await self._slots(ctx, bookable, intro=ctx.msg("booking_slot_taken"))
+        except BookingError:
+            return await self._slots(ctx, bookable, intro=ctx.msg("booking_slot_gone"))
+        choices = (
+            Choice(key=CONFIRM, label=ctx.msg("booking_confirm")),
+            Choice(key=OTHER, label=ctx.msg("booking_other_time")),
+        )
+        text = ctx.msg(
+            "booking_held",
+            office=bookable.office.name,
+            when=when_text(ctx.texts, ctx.lang, start),
+            minutes=(row.hold_expires_at - ctx.now).seconds // 60 if row.hold_expires_at else 0,
+        )
+        data = {**ctx.state.data, "step": "confirm", "hold": row.id}
+        state = ctx.state.with_flow(FLOW, data, choices=choices)
+        return Turn(replies=(ctx.reply(text, choices=choices),), state=state)
+
+    async def _confirm(self, ctx: TurnContext, bookable: Bookable, hold_id: int) -> Turn:
+        conversation = ctx.message.conversation.key
+        try:
+            row, freed = await self._service.confirm(ctx.session, hold_id, conversation, ctx.now)
+        except HoldExpiredError:
+            return await self._slots(ctx, bookable, intro=ctx.msg("booking_hold_expired"))
+        when = when_text(ctx.texts, ctx.lang, row.slot_start)
+        key = "booking_moved" if freed else "booking_confirmed"
+        text = ctx.msg(key, office=bookable.office.name, when=when, address=address_text(bookable.office))
+        document = appointment_ics(
+            uid=f"booking-{row.id}@lotse",
+            start=row.slot_start,
+            end=row.slot_end,
+            summary=f"{_service_name(ctx, bookable)}: {bookable.office.name}",
+            location=address_text(bookable.office),
+            stamp=ctx.now,
+        )
+        choices = (Choice(key=MINE, label=ctx.msg("booking_my_list")),)
+        reply = Reply(
+            text=text, choices=choices, venue=venue(bookable.office), document=document, lang=ctx.lang
+        )
+        outgoing = await self._pass_on(ctx, freed)
+        notices = [self._notice(ctx, "booking_staff_booked", row)] + [
+            self._notice(ctx, "booking_staff_cancelled", f) for f in freed
+        ]
+        return Turn(
+            replies=(reply,),
+            state=ctx.state.with_flow(FLOW, {"step": "done"}, choices=choices),
+            outgoing=outgoing,
+            after_commit=tuple(notices),
+            intent="book_appointment",
+        )
+
+    def _manage(self, ctx: TurnContext, booking_id: int) -> Turn:
+        choices = (
+            Choice(key=f"{CANCEL}{booking_id}", label=ctx.msg("booking_cancel")),
+            Choice(key=f"{MOVE}{booking_id}", label=ctx.msg("booking_move")),
+        )
+        state = ctx.state.with_flow(FLOW, {"step": "manage"}, choices=choices)
+        return Turn(replies=(ctx.reply(ctx.msg("booking_what_now"), choices=choices),), state=state)
+
+    async def _cancel(self, ctx: TurnContext, booking_id: int) -> Turn:
+        try:
+            row, freed = await self._service.cancel(
+                ctx.session, booking_id, ctx.message.conversation.key
+            )
+        except BookingError:
+            return await self.mine(ctx, _sure())
+        text = ctx.msg("booking_cancelled", when=when_text(ctx.texts, ctx.lang, row.slot_start))
+        return Turn(
+            replies=(ctx.reply(text),),
+            state=ctx.state.cleared(),
+            outgoing=await self._pass_on(ctx, [freed]),
+            after_commit=(self._notice(ctx, "booking_staff_cancelled", freed),),
+            intent="cancel_appointment",
+        )
+
+    async def _move(self, ctx: TurnContext, booking_id: int) -> Turn:
+        row = await self._service.get(ctx.session, booking_id)
+        key = ctx.message.conversation.key
+        bookable = (
+            self._finder.directory(ctx.kb).service(row.office_id, row.service_id)
+            if row is not None and row.conversation == key
+            else None
+        )
+        if bookable is None:
+            return await self.mine(ctx, _sure())
+        ctx = replace(ctx, state=ctx.state.with_flow(FLOW, {"replaces": booking_id}))
+        return await self._slots(ctx, bookable, intro="")
+
+    async def _offer_answer(self, ctx: TurnContext, key: str) -> Turn:
+        hold_id = int(key.rsplit(":", 1)[1])
+        row = await self._service.get(ctx.session, hold_id)
+        bookable = self._finder.directory(ctx.kb).service(row.office_id, row.service_id) if row else None
+        if row is None or bookable is None:
+            return Turn(replies=(ctx.reply(ctx.msg("booking_offer_gone")),), state=ctx.state.cleared())
+        if key.startswith(TAKE):
+            return await self._confirm(ctx, bookable, hold_id)
+        freed = await self._service.release(ctx.session, hold_id, ctx.message.conversation.key)
+        return Turn(
+            replies=(ctx.reply(ctx.msg("booking_offer_declined")),),
+            state=ctx.state.cleared(),
+            outgoing=await self._pass_on(ctx, [freed]),
+        )
+
+    # -- small pieces ---------------------------------------------------------------------
+
+    def _bookable(self, ctx: TurnContext) -> Bookable | None:
+        office, service = ctx.state.data.get("office"), ctx.state.data.get("service")
+        if not office or not service:
+            return None
+        return self._finder.directory(ctx.kb).service(str(office), str(service))
+
+    def _not_understood(self, ctx: TurnContext) -> Turn | None:
+        """Wrong input keeps the dialogue going; a long message is a new question instead."""
+        if not _NUMBER.match(ctx.text) and len(ctx.text.split()) >= NEW_QUESTION_WORDS:
+            return None
+        return self._again(ctx, ctx.msg("booking_pick_number", n=len(ctx.state.choices)))
+
+    @staticmethod
+    def _again(ctx: TurnContext, text: str) -> Turn:
+        choices = ctx.state.choices
+        return Turn(replies=(ctx.reply(text, choices=choices),), state=ctx.state)
+
+    async def _pass_on(self, ctx: TurnContext, freed: list[Freed]) -> tuple:  # type: ignore[type-arg]
+        return await offer_freed(
+            ctx.session,
+            service=self._service,
+            directory=self._finder.directory(ctx.kb),
+            texts=ctx.texts,
+            freed=freed,
+            now=ctx.now,
+        )
+
+    def _label_of(self, ctx: TurnContext, row: BookingRow) -> str:
+        office = self._finder.directory(ctx.kb).get(row.office_id)
+        name = office.name if office else row.office_id
+        return f"{when_text(ctx.texts, ctx.lang, row.slot_start)}, {name}"
+
+    def _notice(
+        self, ctx: TurnContext, key: str, what: BookingRow | Freed
+    ) -> Callable[[], Awaitable[None]]:
+        """A staff notice in German (the offices' language), sent after the commit."""
+        start = what.slot_start if isinstance(what, BookingRow) else what.start
+        bookable = self._finder.directory(ctx.kb).service(what.office_id, what.service_id)
+        service = bookable.service.name.get("de", what.service_id) if bookable else what.service_id
+        text = ctx.texts.message(key, "de", service=service, when=when_text(ctx.texts, "de", start))
+        office_id = what.office_id
+
+        async def send() -> None:
+            await self._staff.notify(office_id, text)
+
+        return send
+
+
+def _service_name(ctx: TurnContext, bookable: Bookable) -> str:
+    names = bookable.service.name
+    return names.get(ctx.lang) or names.get("en") or next(iter(names.values()), bookable.service.id)
+
+
+def _label(ctx: TurnContext, bookable: Bookable) -> str:
+    return f"{bookable.office.name}: {_service_name(ctx, bookable)}"
+
+
+def _sure() -> Understood:
+    return Understood(intent="book_appointment", confidence=1.0, decision="answer")

@@ -1,0 +1,79 @@
+"""The office search in chat: the find_office intent, a shared location and its follow-ups."""
+
+from __future__ import annotations
+
+from bot.offices.finder import BOOK_AT, OFFICE, OfficeFinder
+from bot.turn import Turn, TurnContext, Understood
+
+FLOW = "offices"
+
+
+def topic_of(ctx: TurnContext) -> str | None:
+    """The office topic of the question asked before ("and where do I go for that?")."""
+    last = ctx.state.last_intent
+    doc = ctx.kb.intents.get(last) if last else None
+    return doc.office_topic if doc is not None else None
+
+
+class FindOfficeHandler:
+    """Answers find_office: the nearest suitable office, or first the question where."""
+
+    def __init__(self, finder: OfficeFinder) -> None:
+        self._finder = finder
+
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn:
+        topic = topic_of(ctx)
+        place, problem = self._finder.place_of(ctx)
+        if place is None and problem != "office_outside":
+            place = self._finder.known_place(ctx)
+        if place is not None:
+            return self._finder.show(ctx, place, topic, FLOW)
+        intro = ctx.texts.reply("find_office", ctx.lang).text.strip()
+        if problem == "office_outside":
+            return self._finder.ask_place(ctx, flow=FLOW, data={"topic": topic}, key=problem)
+        return self._finder.ask_place(
+            ctx, flow=FLOW, data={"topic": topic}, key="office_ask_city", intro=intro
+        )
+
+
+class LocationHandler:
+    """A shared location: the nearest office that can help with the last topic."""
+
+    def __init__(self, finder: OfficeFinder) -> None:
+        self._finder = finder
+
+    async def __call__(self, ctx: TurnContext) -> Turn:
+        place, problem = self._finder.place_of(ctx)
+        if place is None:
+            return self._finder.ask_place(
+                ctx, flow=FLOW, data={"topic": topic_of(ctx)}, key=problem or "office_outside"
+            )
+        return self._finder.show(ctx, place, topic_of(ctx), FLOW)
+
+
+class OfficeFlow:
+    """The steps after the office search: where do you live? which office? book there?"""
+
+    name = FLOW
+
+    def __init__(self, finder: OfficeFinder) -> None:
+        self._finder = finder
+
+    async def resume(self, ctx: TurnContext) -> Turn | None:
+        data = ctx.state.data
+        topic = data.get("topic")
+        choice = ctx.choice
+        if choice is not None and choice.key.startswith(BOOK_AT) and self._finder.booking:
+            return await self._finder.booking.start_at(ctx, choice.key[len(BOOK_AT) :])
+        if choice is not None and choice.key.startswith(OFFICE):
+            office_id = choice.key[len(OFFICE) :]
+            others = [o for o in data.get("others", []) if o != office_id]
+            return self._finder.show_office(ctx, office_id, others=others, flow=FLOW)
+        if data.get("step") != "place":
+            return None
+        place, problem = self._finder.place_of(ctx)
+        if place is not None:
+            return self._finder.show(ctx, place, topic, FLOW)
+        if problem is None:
+            return None
+        return self._finder.ask_place(ctx, flow=FLOW, data={"topic": topic}, key=problem)
