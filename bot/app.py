@@ -12,7 +12,7 @@ from bot.clock import SystemClock
 from bot.dispatcher import Dispatcher
 from bot.knowledge_store import KnowledgeStore
 from bot.outbox import Outbox
-from bot.ports import ChatAdapter, Clock
+from bot.ports import ChatAdapter, Clock, MessageHandler
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -34,6 +34,10 @@ class Core:
     clock: Clock
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     """Long-running jobs of extensions (reminders, hold expiry), run by :func:`serve`."""
+    staff_rooms: dict[str, set[str]] = field(default_factory=dict)
+    """Per channel, the chats where staff work: every message there is passed on."""
+    dispatcher_entry: MessageHandler | None = None
+    """What the channels call for each message; the dispatcher unless wrapped (see runner)."""
 
     async def close(self) -> None:
         await self.database.close()
@@ -94,7 +98,8 @@ async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge:
         core.outbox.attach(adapter)
     await core.outbox.flush()
     async with asyncio.TaskGroup() as group:
-        runs = [group.create_task(a.run(core.dispatcher)) for a in adapters]
+        entry = core.dispatcher_entry or core.dispatcher
+        runs = [group.create_task(a.run(entry)) for a in adapters]
         helpers = [group.create_task(job()) for job in core.background]
         if watch_knowledge:
             helpers.append(

@@ -18,7 +18,7 @@ from bot.settings import Settings
 def _settings(**overrides: object) -> Settings:
     try:
         settings = Settings.from_env()
-    except Exception as exc:  # noqa: BLE001 - pydantic's error is shown to the admin as is
+    except Exception as exc:
         raise click.ClickException(f"bad LOTSE_* setting: {exc}") from exc
     return settings.model_copy(update=overrides) if overrides else settings
 
@@ -67,8 +67,8 @@ def chat(lang: str | None, user: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def ask(text: str, lang_hint: str | None, as_json: bool) -> None:
     """Send one message and print what the bot understood and answers."""
-    from adapters.memory import MemoryAdapter
     from adapters.console import render
+    from adapters.memory import MemoryAdapter
     from bot.app import build_core
 
     configure_logging("WARNING")

@@ -78,7 +78,7 @@ class Dispatcher:
         router: Router,
         outbox: Outbox,
         clock: Clock,
-        texts: "TextsSource",
+        texts: TextsSource,
         gates: Sequence[Gate] = (),
     ) -> None:
         self._database = database
@@ -111,7 +111,9 @@ class Dispatcher:
         ref = message.conversation
         now = message.received_at or self._clock.now()
         async with self._database.unit_of_work() as session:
-            if not await ProcessedMessages(session).first_time(ref.channel, message.message_id, now):
+            if not await ProcessedMessages(session).first_time(
+                ref.channel, message.message_id, now
+            ):
                 log.info("duplicate message dropped")
                 return Handled(duplicate=True, replies=(), intent=None), ()
             conversations = ConversationRepository(session)
@@ -148,11 +150,13 @@ class Dispatcher:
             async with self._database.unit_of_work() as session:
                 state = await ConversationRepository(session).load(message.conversation)
                 lang = texts.serving_language(state.lang or message.lang_hint)
-        except Exception:  # noqa: BLE001 - the database may be the very thing that failed
+        except Exception:
             log.warning("could not read the conversation language for the apology")
         reply = Reply(text=texts.message("error", lang), lang=lang)
         outgoing = Outgoing(
-            to=message.conversation, reply=reply, id=f"{message.conversation.key}:{message.message_id}:err"
+            to=message.conversation,
+            reply=reply,
+            id=f"{message.conversation.key}:{message.message_id}:err",
         )
         return Handled(duplicate=False, replies=(reply,), intent=None), (outgoing,)
 

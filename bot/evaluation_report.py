@@ -16,21 +16,20 @@ def render_report(result: Mapping[str, Any]) -> str:
         f"intent accuracy       {_pct(result['intent_accuracy'])}",
         f"language accuracy     {_pct(result['lang_accuracy'])}",
         f"confident-wrong rate  {_pct(result['confident_wrong_rate'])}",
-        f"latency p50 / p99     {result['latency_ms']['p50']} ms / {result['latency_ms']['p99']} ms",
+        "latency p50 / p99     "
+        f"{result['latency_ms']['p50']} ms / {result['latency_ms']['p99']} ms",
         "",
         "per language          n   intent   language",
     ]
     for lang, row in sorted(result.get("per_lang", {}).items()):
-        lines.append(
-            f"  {lang:<18}{row['n']:>4}  {_pct(row['intent_accuracy'])}  {_pct(row['lang_accuracy'])}"
-        )
+        intent_acc, lang_acc = _pct(row["intent_accuracy"]), _pct(row["lang_accuracy"])
+        lines.append(f"  {lang:<18}{row['n']:>4}  {intent_acc}  {lang_acc}")
     per_intent = result.get("per_intent", {})
     if per_intent:
         lines += ["", "per intent                n   precision   recall"]
         for intent, row in sorted(per_intent.items()):
-            lines.append(
-                f"  {intent:<22}{row['n']:>4}  {_pct(row.get('precision'))}   {_pct(row.get('recall'))}"
-            )
+            precision, recall = _pct(row.get("precision")), _pct(row.get("recall"))
+            lines.append(f"  {intent:<22}{row['n']:>4}  {precision}   {recall}")
     confusion = result.get("confusion", {})
     if confusion:
         lines += ["", "confusions (true -> predicted: count)"]

@@ -54,7 +54,9 @@ class KnowledgeStore:
             kb = load_knowledge(self._root)
         except KnowledgeError as exc:
             for problem in exc.problems:
-                log.error("knowledge base edit rejected, last good version keeps serving: %s", problem)
+                log.error(
+                    "knowledge base edit rejected, last good version keeps serving: %s", problem
+                )
             return list(exc.problems)
         self._current = self._build(kb)
         log.info("knowledge base reloaded: %s", kb.summary())

@@ -42,7 +42,7 @@ class MessageKind(enum.Enum):
     TEXT = "text"
     """Plain text typed by the user (commands like /help included)."""
     CHOICE = "choice"
-    """The user picked a choice offered earlier (a button or a typed number resolved by the channel)."""
+    """The user pressed a button of a choice offered earlier (``choice`` holds its key)."""
     LOCATION = "location"
     """The user shared a location; ``location`` is set."""
     UNSUPPORTED = "unsupported"
@@ -72,7 +72,7 @@ class IncomingMessage:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Choice:
-    """One numbered option offered to the user. ``key`` comes back in ``IncomingMessage.choice``."""
+    """One numbered option offered to the user; ``key`` comes back as the message's choice."""
 
     key: str
     label: str
@@ -100,7 +100,7 @@ class Document:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply:
-    """One message from the bot. Text is plain (channels escape it); choices are numbered 1..n."""
+    """One message from the bot: plain text (channels escape it), choices numbered 1..n."""
 
     text: str
     choices: tuple[Choice, ...] = ()

@@ -104,8 +104,14 @@ class Outbox:
         """Send everything left over (after a restart); returns how many were sent."""
         async with self._database.unit_of_work() as session:
             rows = (
-                await session.execute(select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id))
-            ).scalars().all()
+                (
+                    await session.execute(
+                        select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
             pending = [
                 (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id)),
                  reply_from_json(r.payload))
@@ -120,12 +126,16 @@ class Outbox:
     async def _send(self, outgoing_id: str, to: ConversationRef, reply: Reply) -> int:
         adapter = self._adapters.get(to.channel)
         if adapter is None:
-            log.warning("no adapter for channel %s; reply %s stays queued", to.channel, outgoing_id)
+            log.warning(
+                "no adapter for channel %s; reply %s stays queued", to.channel, outgoing_id
+            )
             return 0
         try:
             await adapter.send(to, reply)
         except ChannelError as exc:
-            log.warning("delivery of %s failed, kept for retry: %s", outgoing_id, type(exc).__name__)
+            log.warning(
+                "delivery of %s failed, kept for retry: %s", outgoing_id, type(exc).__name__
+            )
             return 0
         async with self._database.unit_of_work() as session:
             await session.execute(delete(OutboxRow).where(OutboxRow.id == outgoing_id))

@@ -174,9 +174,7 @@ class Router:
         if ctx.text.startswith("/"):
             return await self._command(ctx)
         if ctx.state.flow and ctx.text.casefold() in _STOP_WORDS:
-            return Turn(
-                replies=(ctx.reply(ctx.msg("flow_cancelled")),), state=ctx.state.cleared()
-            )
+            return Turn(replies=(ctx.reply(ctx.msg("flow_cancelled")),), state=ctx.state.cleared())
         if ctx.choice is not None:
             turn = await self._choice(ctx)
             if turn is not None:
@@ -267,16 +265,15 @@ class Router:
         return Turn(replies=(reply,), state=state, intent=intent)
 
     def _ask_back(self, ctx: TurnContext, understood: Understood) -> Turn:
-        ranked = [understood.intent] + [i for i, _ in understood.alternatives]
+        ranked = [understood.intent, *(i for i, _ in understood.alternatives)]
         candidates: list[str] = []
         for intent in ranked:
-            if intent not in ("unknown", "human") and intent in ctx.kb.intents:
-                if intent not in candidates:
-                    candidates.append(intent)
+            wanted = intent not in ("unknown", "human") and intent in ctx.kb.intents
+            if wanted and intent not in candidates:
+                candidates.append(intent)
         candidates = candidates[:MAX_ASK_CHOICES]
-        choices = tuple(
-            Choice(key=f"i:{i}", label=ctx.texts.topic_name(i, ctx.lang)) for i in candidates
-        ) + (
+        choices = (
+            *(Choice(key=f"i:{i}", label=ctx.texts.topic_name(i, ctx.lang)) for i in candidates),
             Choice(key="i:unknown", label=ctx.msg("something_else")),
             Choice(key="i:human", label=ctx.msg("a_person")),
         )
@@ -310,4 +307,6 @@ class Router:
 
 
 def _sure(intent: str, lang: str) -> Understood:
-    return Understood(intent=intent, confidence=1.0, decision="answer", lang=lang, lang_confidence=1.0)
+    return Understood(
+        intent=intent, confidence=1.0, decision="answer", lang=lang, lang_confidence=1.0
+    )

@@ -14,7 +14,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
-    """Printable text with single spaces: controls, format marks (RLM, ZWJ ...) and tags removed."""
+    """Printable text, single spaces: controls, format marks (RLM, ZWJ ...) and tags removed."""
     text = html.unescape(_TAGS.sub(" ", text))
     kept = []
     for ch in text:

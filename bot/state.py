@@ -36,11 +36,13 @@ class ConversationState:
     district: str | None = None
 
     def with_flow(
-        self, flow: str | None, data: Mapping[str, Any] | None = None, *, choices: tuple[Choice, ...] = ()
+        self,
+        flow: str | None,
+        data: Mapping[str, Any] | None = None,
+        *,
+        choices: tuple[Choice, ...] = (),
     ) -> ConversationState:
-        return replace(
-            self, flow=flow, data=MappingProxyType(dict(data or {})), choices=choices
-        )
+        return replace(self, flow=flow, data=MappingProxyType(dict(data or {})), choices=choices)
 
     def cleared(self) -> ConversationState:
         """No flow, no pending choices."""

@@ -230,7 +230,9 @@ def _load_intents(root: Path, languages: Sequence[str], out: _Collector) -> dict
         intents[doc.id] = doc
     for intent in CANONICAL_INTENTS:
         if intent not in intents and not (folder / f"{intent}.yaml").exists():
-            out.add(folder / f"{intent}.yaml", 1, f"missing: every knowledge base needs '{intent}'")
+            out.add(
+                folder / f"{intent}.yaml", 1, f"missing: every knowledge base needs '{intent}'"
+            )
     return intents
 
 
@@ -312,7 +314,9 @@ def _load_offices(
     cities = {c.id: c for c in places.cities} if places else {}
     for index, office in enumerate(doc.offices):
         if office.id in seen:
-            out.add(path, _line_of(raw, ("offices", index, "id")), f"duplicate office '{office.id}'")
+            out.add(
+                path, _line_of(raw, ("offices", index, "id")), f"duplicate office '{office.id}'"
+            )
         seen.add(office.id)
         if places is not None:
             city = cities.get(office.city)
@@ -332,7 +336,8 @@ def _load_offices(
                 path, raw, ("offices", index, "services", s_index, "name"), service.name,
                 languages, f"service '{service.id}' name", out,
             )  # fmt: skip
-    return doc.offices
+    offices: tuple[Office, ...] = doc.offices
+    return offices
 
 
 def validate_dir(root: Path | str | None) -> tuple[bool, list[str]]:
@@ -342,4 +347,3 @@ def validate_dir(root: Path | str | None) -> tuple[bool, list[str]]:
     except KnowledgeError as exc:
         return False, list(exc.problems)
     return True, [kb.summary()]
-

@@ -44,7 +44,9 @@ def _check_id(value: str) -> str:
 
 def _check_lang(value: str) -> str:
     if value not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"unknown language code '{value}' (known: {' '.join(SUPPORTED_LANGUAGES)})")
+        raise ValueError(
+            f"unknown language code '{value}' (known: {' '.join(SUPPORTED_LANGUAGES)})"
+        )
     return value
 
 
@@ -159,9 +161,9 @@ class Office(Model):
     districts: tuple[Id, ...] = ()
     topics: tuple[Id, ...] = ()
     languages: tuple[Lang, ...] = ()
-    hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], tuple[TimeRange, ...]] = (
-        Field(default_factory=dict)
-    )
+    hours: dict[
+        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], tuple[TimeRange, ...]
+    ] = Field(default_factory=dict)
     closed: tuple[ClosedDay, ...] = ()
     contacts: Contacts = Contacts()
     services: tuple[Service, ...] = ()

@@ -13,7 +13,7 @@ from bot.booking.offers import FLOW, PASS, TAKE, offer_freed
 from bot.booking.service import BookingError, BookingService, Freed, HoldExpiredError
 from bot.clock import BERLIN
 from bot.errors import SlotTakenError
-from bot.messages import Choice, Reply
+from bot.messages import Choice, Outgoing, Reply
 from bot.offices.card import address_text, day_text, venue, when_text
 from bot.offices.deadline import find_date
 from bot.offices.directory import Bookable
@@ -70,10 +70,7 @@ class BookingFlow:
         if len(bookables) == 1:
             return await self._slots(ctx, bookables[0], intro="")
         choices = tuple(
-            Choice(
-                key=f"{SERVICE}{b.office.id}|{b.service.id}",
-                label=f"{b.office.name}: {ctx.texts_name(b)}" if False else _label(ctx, b),
-            )
+            Choice(key=f"{SERVICE}{b.office.id}|{b.service.id}", label=_label(ctx, b))
             for b in bookables[:8]
         ) + (Choice(key=MINE, label=ctx.msg("booking_my_list")),)
         reply = ctx.reply(ctx.msg("booking_choose_office"), choices=choices)
@@ -156,7 +153,9 @@ class BookingFlow:
                 bookable=bookable,
                 now=ctx.now,
             )
-            return Turn(replies=(ctx.reply(ctx.msg("booking_waitlisted")),), state=ctx.state.cleared())
+            return Turn(
+                replies=(ctx.reply(ctx.msg("booking_waitlisted")),), state=ctx.state.cleared()
+            )
         today = ctx.now.astimezone(BERLIN).date()
         day = find_date(ctx.text, today) if ctx.text else None
         if day is not None and day < today:
@@ -184,7 +183,9 @@ class BookingFlow:
         data |= {k: v for k, v in ctx.state.data.items() if k == "replaces"}
         if not free:
             lines.append(ctx.msg("booking_no_slots", office=bookable.office.name))
-            choices: tuple[Choice, ...] = (Choice(key=WAIT, label=ctx.msg("booking_join_waitlist")),)
+            choices: tuple[Choice, ...] = (
+                Choice(key=WAIT, label=ctx.msg("booking_join_waitlist")),
+            )
         else:
             page = free[:SLOTS_PER_PAGE]
             data["last"] = page[-1].isoformat()
@@ -238,7 +239,9 @@ class BookingFlow:
             return await self._slots(ctx, bookable, intro=ctx.msg("booking_hold_expired"))
         when = when_text(ctx.texts, ctx.lang, row.slot_start)
         key = "booking_moved" if freed else "booking_confirmed"
-        text = ctx.msg(key, office=bookable.office.name, when=when, address=address_text(bookable.office))
+        text = ctx.msg(
+            key, office=bookable.office.name, when=when, address=address_text(bookable.office)
+        )
         document = appointment_ics(
             uid=f"booking-{row.id}@lotse",
             start=row.slot_start,
@@ -249,7 +252,11 @@ class BookingFlow:
         )
         choices = (Choice(key=MINE, label=ctx.msg("booking_my_list")),)
         reply = Reply(
-            text=text, choices=choices, venue=venue(bookable.office), document=document, lang=ctx.lang
+            text=text,
+            choices=choices,
+            venue=venue(bookable.office),
+            document=document,
+            lang=ctx.lang,
         )
         outgoing = await self._pass_on(ctx, freed)
         notices = [self._notice(ctx, "booking_staff_booked", row)] + [
@@ -269,7 +276,9 @@ class BookingFlow:
             Choice(key=f"{MOVE}{booking_id}", label=ctx.msg("booking_move")),
         )
         state = ctx.state.with_flow(FLOW, {"step": "manage"}, choices=choices)
-        return Turn(replies=(ctx.reply(ctx.msg("booking_what_now"), choices=choices),), state=state)
+        return Turn(
+            replies=(ctx.reply(ctx.msg("booking_what_now"), choices=choices),), state=state
+        )
 
     async def _cancel(self, ctx: TurnContext, booking_id: int) -> Turn:
         try:
@@ -303,9 +312,13 @@ class BookingFlow:
     async def _offer_answer(self, ctx: TurnContext, key: str) -> Turn:
         hold_id = int(key.rsplit(":", 1)[1])
         row = await self._service.get(ctx.session, hold_id)
-        bookable = self._finder.directory(ctx.kb).service(row.office_id, row.service_id) if row else None
+        bookable = (
+            self._finder.directory(ctx.kb).service(row.office_id, row.service_id) if row else None
+        )
         if row is None or bookable is None:
-            return Turn(replies=(ctx.reply(ctx.msg("booking_offer_gone")),), state=ctx.state.cleared())
+            return Turn(
+                replies=(ctx.reply(ctx.msg("booking_offer_gone")),), state=ctx.state.cleared()
+            )
         if key.startswith(TAKE):
             return await self._confirm(ctx, bookable, hold_id)
         freed = await self._service.release(ctx.session, hold_id, ctx.message.conversation.key)
@@ -334,7 +347,7 @@ class BookingFlow:
         choices = ctx.state.choices
         return Turn(replies=(ctx.reply(text, choices=choices),), state=ctx.state)
 
-    async def _pass_on(self, ctx: TurnContext, freed: list[Freed]) -> tuple:  # type: ignore[type-arg]
+    async def _pass_on(self, ctx: TurnContext, freed: list[Freed]) -> tuple[Outgoing, ...]:
         return await offer_freed(
             ctx.session,
             service=self._service,
@@ -356,7 +369,9 @@ class BookingFlow:
         start = what.slot_start if isinstance(what, BookingRow) else what.start
         bookable = self._finder.directory(ctx.kb).service(what.office_id, what.service_id)
         service = bookable.service.name.get("de", what.service_id) if bookable else what.service_id
-        text = ctx.texts.message(key, "de", service=service, when=when_text(ctx.texts, "de", start))
+        text = ctx.texts.message(
+            key, "de", service=service, when=when_text(ctx.texts, "de", start)
+        )
         office_id = what.office_id
 
         async def send() -> None:
@@ -367,7 +382,9 @@ class BookingFlow:
 
 def _service_name(ctx: TurnContext, bookable: Bookable) -> str:
     names = bookable.service.name
-    return names.get(ctx.lang) or names.get("en") or next(iter(names.values()), bookable.service.id)
+    return (
+        names.get(ctx.lang) or names.get("en") or next(iter(names.values()), bookable.service.id)
+    )
 
 
 def _label(ctx: TurnContext, bookable: Bookable) -> str:

@@ -46,7 +46,9 @@ class BookingRow(Base):
 
     __tablename__ = "bookings"
     __table_args__ = (
-        UniqueConstraint("office_id", "service_id", "slot_start", "desk", name="uq_bookings_slot_desk"),
+        UniqueConstraint(
+            "office_id", "service_id", "slot_start", "desk", name="uq_bookings_slot_desk"
+        ),
         CheckConstraint("desk >= 1", name="desk_positive"),
         CheckConstraint("status in ('held', 'confirmed')", name="status_known"),
     )
@@ -72,7 +74,9 @@ class WaitingRow(Base):
 
     __tablename__ = "booking_waitlist"
     __table_args__ = (
-        UniqueConstraint("office_id", "service_id", "conversation", name="uq_booking_waitlist_who"),
+        UniqueConstraint(
+            "office_id", "service_id", "conversation", name="uq_booking_waitlist_who"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -91,7 +91,9 @@ class BookingService:
         length = timedelta(minutes=bookable.service.slot_minutes)
         found: list[datetime] = []
         for offset in range(days):
-            for opens, closes in self._calendar.windows(bookable.office, first_day + timedelta(offset)):
+            for opens, closes in self._calendar.windows(
+                bookable.office, first_day + timedelta(offset)
+            ):
                 start = opens
                 while start + length <= closes:
                     found.append(start)
@@ -245,7 +247,9 @@ class BookingService:
     async def get(self, session: AsyncSession, booking_id: int) -> BookingRow | None:
         return await session.get(BookingRow, booking_id)
 
-    async def mine(self, session: AsyncSession, conversation: str, now: datetime) -> list[BookingRow]:
+    async def mine(
+        self, session: AsyncSession, conversation: str, now: datetime
+    ) -> list[BookingRow]:
         """Upcoming confirmed appointments of a conversation, soonest first."""
         rows = await session.execute(
             select(BookingRow)
@@ -261,7 +265,13 @@ class BookingService:
     # -- waiting list ---------------------------------------------------------------------
 
     async def wait(
-        self, session: AsyncSession, *, conversation: str, lang: str, bookable: Bookable, now: datetime
+        self,
+        session: AsyncSession,
+        *,
+        conversation: str,
+        lang: str,
+        bookable: Bookable,
+        now: datetime,
     ) -> None:
         """Join the waiting list of a service (once; joining again keeps the first place)."""
         try:
@@ -345,9 +355,13 @@ class BookingService:
         )
         return list(rows.scalars())
 
-    async def erase(self, session: AsyncSession, conversation: str) -> list[tuple[BookingRow, Freed]]:
+    async def erase(
+        self, session: AsyncSession, conversation: str
+    ) -> list[tuple[BookingRow, Freed]]:
         """Delete everything stored for a conversation; returns the bookings that were freed."""
-        rows = await session.execute(select(BookingRow).where(BookingRow.conversation == conversation))
+        rows = await session.execute(
+            select(BookingRow).where(BookingRow.conversation == conversation)
+        )
         freed = [(row, await self._remove(session, row)) for row in list(rows.scalars())]
         await session.execute(delete(WaitingRow).where(WaitingRow.conversation == conversation))
         await session.execute(delete(ReminderRow).where(ReminderRow.conversation == conversation))

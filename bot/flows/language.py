@@ -15,7 +15,8 @@ FLOW = "language"
 def picker(ctx: TurnContext, *, intro: str | None = None) -> Turn:
     """Offer every language of the knowledge base as a numbered choice."""
     choices = tuple(
-        Choice(key=f"l:{lang}", label=LANGUAGE_NAMES.get(lang, lang)) for lang in ctx.texts.languages
+        Choice(key=f"l:{lang}", label=LANGUAGE_NAMES.get(lang, lang))
+        for lang in ctx.texts.languages
     )
     text = intro if intro is not None else ctx.texts.reply("change_language", ctx.lang).text
     state = ctx.state.with_flow(FLOW, choices=choices)

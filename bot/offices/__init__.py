@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.offices.finder import OfficeFinder
 from bot.offices.handlers import FindOfficeHandler, LocationHandler, OfficeFlow
+from bot.offices.registration import RegistrationFlow, RegistrationHandler
 
 if TYPE_CHECKING:
     from bot.app import Core
 
 
-def install_offices(core: Core) -> OfficeFinder:
-    """Register the office search with the router; returns the finder for booking to extend."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficeFeature:
+    """What booking extends: the shared finder and the deadline dialogue."""
+
+    finder: OfficeFinder
+    registration: RegistrationFlow
+
+
+def install_offices(core: Core) -> OfficeFeature:
+    """Register the office search and the registration follow-up with the router."""
     finder = OfficeFinder()
+    registration = RegistrationFlow(finder, reminders=None)
     core.router.add_handler("find_office", FindOfficeHandler(finder))
+    core.router.add_handler("registration", RegistrationHandler(core.router, registration))
     core.router.set_location_handler(LocationHandler(finder))
     core.router.add_flow(OfficeFlow(finder))
-    return finder
+    core.router.add_flow(registration)
+    return OfficeFeature(finder=finder, registration=registration)

@@ -61,7 +61,9 @@ def day_text(texts: Texts, lang: str, day: date) -> str:
 
 def contact_text(office: Office) -> str:
     contacts = office.contacts
-    return ", ".join((*contacts.phones, *contacts.emails, *((contacts.web,) if contacts.web else ())))
+    return ", ".join(
+        (*contacts.phones, *contacts.emails, *((contacts.web,) if contacts.web else ()))
+    )
 
 
 def office_text(

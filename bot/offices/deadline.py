@@ -81,7 +81,9 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def _month(name: str) -> int | None:
-    return _BY_NAME.get(name.casefold()) or _BY_NAME.get(" ".join(anyascii(name).casefold().split()))
+    return _BY_NAME.get(name.casefold()) or _BY_NAME.get(
+        " ".join(anyascii(name).casefold().split())
+    )
 
 
 def _pick_year(day: int, month: int, today: date) -> date | None:

@@ -106,13 +106,17 @@ class OfficeFinder:
         best = offices[0]
         return self.show_office(ctx, best.id, others=[o.id for o in offices[1:]], flow=flow)
 
-    def show_office(self, ctx: TurnContext, office_id: str, *, others: list[str], flow: str) -> Turn:
+    def show_office(
+        self, ctx: TurnContext, office_id: str, *, others: list[str], flow: str
+    ) -> Turn:
         directory = self.directory(ctx.kb)
         office = directory.get(office_id)
         if office is None:
             return Turn(replies=(ctx.reply(ctx.msg("error")),), state=ctx.state.cleared())
-        text = ctx.msg("office_nearest") + "\n\n" + office_text(
-            ctx.texts, ctx.lang, office, self.calendar, ctx.now
+        text = (
+            ctx.msg("office_nearest")
+            + "\n\n"
+            + office_text(ctx.texts, ctx.lang, office, self.calendar, ctx.now)
         )
         choices: list[Choice] = []
         if self.booking is not None and directory.bookable_at(office.id):
@@ -123,7 +127,9 @@ class OfficeFinder:
                 choices.append(office_choice(other))
         reply = Reply(text=text, choices=tuple(choices), venue=venue(office), lang=ctx.lang)
         data = {"step": "shown", "others": [office_id, *others]}
-        state = ctx.state.with_flow(flow, data, choices=tuple(choices)) if choices else (
-            ctx.state.cleared()
+        state = (
+            ctx.state.with_flow(flow, data, choices=tuple(choices))
+            if choices
+            else (ctx.state.cleared())
         )
         return Turn(replies=(reply,), state=state, intent="find_office")

@@ -134,9 +134,7 @@ class PlaceFinder:
 
     def by_point(self, point: GeoPoint) -> Place | None:
         """The city whose centre is nearest (within its radius) and its nearest district."""
-        near = [
-            (distance_km(point, c.centre), c) for c in self._cities if c.centre is not None
-        ]
+        near = [(distance_km(point, c.centre), c) for c in self._cities if c.centre is not None]
         near = [(d, c) for d, c in near if d <= CITY_RADIUS_KM]
         if not near:
             return None

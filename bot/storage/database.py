@@ -30,7 +30,7 @@ def normalise_url(url: str) -> str:
     """Accept the usual spellings and pick the async driver: sqlite -> aiosqlite, pg -> asyncpg."""
     try:
         parsed = make_url(url)
-    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several kinds; all mean "bad URL"
+    except Exception as exc:
         raise ConfigError(f"LOTSE_DATABASE_URL is not a database URL: {exc}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":

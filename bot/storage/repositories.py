@@ -46,7 +46,9 @@ class ProcessedMessages:
         existing = await self._session.get(ProcessedMessage, (channel, message_id))
         if existing is not None:
             return False
-        self._session.add(ProcessedMessage(channel=channel, message_id=message_id, processed_at=now))
+        self._session.add(
+            ProcessedMessage(channel=channel, message_id=message_id, processed_at=now)
+        )
         try:
             await self._session.flush()
         except IntegrityError:
@@ -78,4 +80,3 @@ class DatabaseKeyValueStore:
                 session.add(KeyValue(key=self._prefix + key, value=value))
             else:
                 row.value = value
-

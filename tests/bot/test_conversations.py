@@ -58,7 +58,9 @@ async def test_language_picker_by_number_then_sticks(core: Core, memory: MemoryA
     assert answer[0].lang == "uk", "an explicit choice wins over detection"
 
 
-async def test_change_language_request_names_the_language(core: Core, memory: MemoryAdapter) -> None:
+async def test_change_language_request_names_the_language(
+    core: Core, memory: MemoryAdapter
+) -> None:
     replies = await memory.say("maria", "can you speak romanian please")
     assert replies[0].lang == "ro"
     later = await memory.say("maria", "kita")

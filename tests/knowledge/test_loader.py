@@ -42,9 +42,10 @@ def test_bundled_knowledge_base_is_valid_and_complete() -> None:
 
 def test_topic_answers_state_the_registration_deadline() -> None:
     kb = load_knowledge()
-    assert "2" in kb.intents["registration"].reply["de"] or "zwei" in kb.intents[
-        "registration"
-    ].reply["de"].lower()
+    assert (
+        "2" in kb.intents["registration"].reply["de"]
+        or "zwei" in kb.intents["registration"].reply["de"].lower()
+    )
     assert "Wohnungsgeberbestätigung" in kb.intents["registration"].reply["de"]
 
 
@@ -54,7 +55,9 @@ def test_bad_indentation_is_reported_with_its_line(kb_copy: Path) -> None:
     lines.insert(2, "   broken: [indent")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = problems_of(kb_copy)
-    assert any(p.startswith("dortmund/intents/kita.yaml:") and "YAML syntax" in p for p in problems)
+    assert any(
+        p.startswith("dortmund/intents/kita.yaml:") and "YAML syntax" in p for p in problems
+    )
 
 
 def test_unknown_key_is_reported_at_its_line(kb_copy: Path) -> None:
@@ -62,8 +65,8 @@ def test_unknown_key_is_reported_at_its_line(kb_copy: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("kind: topic", "kind: topic\nsauce: tomato", 1), encoding="utf-8")
     line = next(
-        i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if l.startswith("sauce:")
+        i for i, line_text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line_text.startswith("sauce:")
     )  # fmt: skip
     assert f"dortmund/intents/kita.yaml:{line}: unknown key 'sauce'" in problems_of(kb_copy)
 
@@ -71,15 +74,17 @@ def test_unknown_key_is_reported_at_its_line(kb_copy: Path) -> None:
 def test_missing_translation_is_reported_at_the_reply_key(kb_copy: Path) -> None:
     path = kb_copy / "intents" / "thanks.yaml"
     raw = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, l in enumerate(raw) if l.startswith("  uk:"))
+    start = next(i for i, line_text in enumerate(raw) if line_text.startswith("  uk:"))
     end = start + 1
     while end < len(raw) and raw[end].startswith("    "):
         end += 1
     del raw[start:end]
     path.write_text("\n".join(raw) + "\n", encoding="utf-8")
-    reply_line = next(i for i, l in enumerate(raw, 1) if l.startswith("reply:"))
+    reply_line = next(i for i, line_text in enumerate(raw, 1) if line_text.startswith("reply:"))
     problems = problems_of(kb_copy)
-    assert f"dortmund/intents/thanks.yaml:{reply_line}: reply: missing translation for uk" in problems
+    assert (
+        f"dortmund/intents/thanks.yaml:{reply_line}: reply: missing translation for uk" in problems
+    )
 
 
 def test_impossible_opening_time_is_reported(kb_copy: Path) -> None:
@@ -88,7 +93,9 @@ def test_impossible_opening_time_is_reported(kb_copy: Path) -> None:
     assert "08:30-11:30" in text
     path.write_text(text.replace("08:30-11:30", "08:30-25:00", 1), encoding="utf-8")
     line = next(
-        i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "25:00" in l
+        i
+        for i, line_text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "25:00" in line_text
     )
     problems = problems_of(kb_copy)
     assert any(p.startswith(f"dortmund/offices.yaml:{line}:") and "25:00" in p for p in problems)

@@ -1,0 +1,144 @@
+"""The registration follow-up: move-in date -> last day, where to go (EU or not), a reminder."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import BERLIN
+from bot.messages import Choice
+from bot.offices.card import day_text
+from bot.offices.deadline import find_date, registration_deadline
+from bot.offices.finder import OfficeFinder
+from bot.router import Router
+from bot.turn import Turn, TurnContext, Understood
+
+FLOW = "registration"
+EU = "r:eu"
+NON_EU = "r:non_eu"
+REMIND = "r:remind"
+NO_REMINDER = "r:no"
+REMIND_DAYS_BEFORE = 2
+REMIND_AT = time(9, 0)
+MAX_WORDS_OF_A_DATE = 6
+
+
+class DeadlineReminders(Protocol):
+    async def remind_deadline(
+        self, session: AsyncSession, *, conversation: str, lang: str, due: datetime, deadline: date
+    ) -> None: ...
+
+
+class RegistrationHandler:
+    """The registration answer, then the deadline for the date given (or the question)."""
+
+    def __init__(self, router: Router, flow: RegistrationFlow) -> None:
+        self._router = router
+        self._flow = flow
+
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn:
+        answer = self._router.knowledge_answer(ctx, "registration")
+        moved_in = find_date(ctx.text, ctx.now.astimezone(BERLIN).date())
+        ctx = replace(ctx, state=answer.state)
+        if moved_in is not None:
+            follow = self._flow.deadline(ctx, moved_in)
+        else:
+            reply = ctx.reply(ctx.msg("deadline_ask_date"))
+            follow = Turn(replies=(reply,), state=ctx.state.with_flow(FLOW, {"step": "date"}))
+        return replace(follow, replies=(*answer.replies, *follow.replies), intent="registration")
+
+
+class RegistrationFlow:
+    name = FLOW
+
+    def __init__(self, finder: OfficeFinder, reminders: DeadlineReminders | None) -> None:
+        self._finder = finder
+        self.reminders = reminders
+
+    def deadline(self, ctx: TurnContext, moved_in: date) -> Turn:
+        last_day = registration_deadline(moved_in)
+        today = ctx.now.astimezone(BERLIN).date()
+        lines = [
+            ctx.msg(
+                "deadline_result",
+                moved=day_text(ctx.texts, ctx.lang, moved_in),
+                deadline=day_text(ctx.texts, ctx.lang, last_day),
+            )
+        ]
+        if last_day < today:
+            lines.append(ctx.msg("deadline_passed", deadline=day_text(ctx.texts, ctx.lang, last_day)))
+        lines.append(ctx.msg("deadline_ask_citizenship"))
+        choices = (
+            Choice(key=EU, label=ctx.msg("deadline_eu")),
+            Choice(key=NON_EU, label=ctx.msg("deadline_non_eu")),
+        )
+        data = {"step": "citizenship", "deadline": last_day.isoformat()}
+        state = ctx.state.with_flow(FLOW, data, choices=choices)
+        return Turn(replies=(ctx.reply("\n\n".join(lines), choices=choices),), state=state)
+
+    async def resume(self, ctx: TurnContext) -> Turn | None:
+        data = ctx.state.data
+        step = data.get("step")
+        key = ctx.choice.key if ctx.choice is not None else ""
+        if step == "date":
+            moved_in = find_date(ctx.text, ctx.now.astimezone(BERLIN).date())
+            if moved_in is not None:
+                return self.deadline(ctx, moved_in)
+            if len(ctx.text.split()) > MAX_WORDS_OF_A_DATE:
+                return None
+            return Turn(replies=(ctx.reply(ctx.msg("deadline_bad_date")),), state=ctx.state)
+        if step == "citizenship" and key in (EU, NON_EU):
+            return self._where(ctx, key[2:])
+        if step == "place":
+            place, problem = self._finder.place_of(ctx)
+            if place is not None:
+                ctx = self._finder.remember(ctx, place)
+                return self._where(ctx, str(data["citizenship"]))
+            if problem is None:
+                return None
+            return self._finder.ask_place(ctx, flow=FLOW, data=data, key=problem)
+        if step == "reminder" and key in (REMIND, NO_REMINDER):
+            return await self._remind(ctx, key == REMIND)
+        return None
+
+    def _where(self, ctx: TurnContext, citizenship: str) -> Turn:
+        data = {**ctx.state.data, "citizenship": citizenship}
+        place = self._finder.known_place(ctx)
+        if place is None:
+            return self._finder.ask_place(ctx, flow=FLOW, data=data, key="office_ask_city")
+        offices = self._finder.directory(ctx.kb).registration_offices(place.city, citizenship)
+        lines = [ctx.msg("where_to_go", office=o.name) for o in offices]
+        lines.append(ctx.msg("deadline_bring"))
+        choices: tuple[Choice, ...] = ()
+        if self.reminders is not None:
+            lines.append(ctx.msg("deadline_offer_reminder"))
+            choices = (
+                Choice(key=REMIND, label=ctx.msg("yes")),
+                Choice(key=NO_REMINDER, label=ctx.msg("no")),
+            )
+        state = (
+            ctx.state.with_flow(FLOW, {**data, "step": "reminder"}, choices=choices)
+            if choices
+            else ctx.state.cleared()
+        )
+        return Turn(replies=(ctx.reply("\n".join(lines), choices=choices),), state=state)
+
+    async def _remind(self, ctx: TurnContext, wanted: bool) -> Turn:
+        if not wanted or self.reminders is None:
+            return Turn(replies=(ctx.reply(ctx.msg("flow_cancelled")),), state=ctx.state.cleared())
+        last_day = date.fromisoformat(str(ctx.state.data["deadline"]))
+        due = datetime.combine(last_day - timedelta(days=REMIND_DAYS_BEFORE), REMIND_AT, BERLIN)
+        if due <= ctx.now:
+            due = ctx.now
+        await self.reminders.remind_deadline(
+            ctx.session,
+            conversation=ctx.message.conversation.key,
+            lang=ctx.lang,
+            due=due,
+            deadline=last_day,
+        )
+        text = ctx.msg("deadline_reminder_set", when=day_text(ctx.texts, ctx.lang, due.date()))
+        return Turn(replies=(ctx.reply(text),), state=ctx.state.cleared())

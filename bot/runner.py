@@ -1,0 +1,113 @@
+"""`lotse run`: the configured channels in one TaskGroup, stopped cleanly by SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from bot.app import Core, build_core, serve
+from bot.errors import ConfigError
+from bot.messages import IncomingMessage
+from bot.ports import ChatAdapter
+from bot.settings import Settings
+from bot.storage.repositories import DatabaseKeyValueStore
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT_GRACE_SECONDS = 20.0
+
+
+class InFlight:
+    """Wraps the dispatcher so a shutdown lets messages already being handled finish."""
+
+    def __init__(self, handle: Callable[[IncomingMessage], Awaitable[object]]) -> None:
+        self._handle = handle
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    async def __call__(self, message: IncomingMessage) -> None:
+        # Shielded: cancelling the channel stops receiving, not the answer being written.
+        task: asyncio.Task[object] = asyncio.ensure_future(self._handle(message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        await asyncio.shield(task)
+
+    async def drain(self, timeout: float) -> None:
+        if self._tasks:
+            log.info("finishing %d message(s) in flight", len(self._tasks))
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+
+def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
+    """The channels whose settings are present in the environment."""
+    adapters: list[ChatAdapter] = []
+    if settings.telegram_token:
+        from adapters.telegram import TelegramAdapter, WebhookConfig
+
+        webhook = None
+        if settings.telegram_webhook_url:
+            host, _, port = settings.telegram_webhook_listen.rpartition(":")
+            webhook = WebhookConfig(
+                public_url=settings.telegram_webhook_url,
+                listen=host or "127.0.0.1",
+                port=int(port or 8443),
+                secret_token=settings.telegram_webhook_secret,
+            )
+        adapters.append(
+            TelegramAdapter(
+                token=settings.telegram_token,
+                base_url=settings.telegram_base_url,
+                webhook=webhook,
+            )
+        )
+    if settings.matrix_homeserver:
+        if not settings.matrix_user or not (
+            settings.matrix_password or settings.matrix_access_token
+        ):
+            raise ConfigError(
+                "Matrix needs LOTSE_MATRIX_USER and LOTSE_MATRIX_PASSWORD or "
+                "LOTSE_MATRIX_ACCESS_TOKEN besides LOTSE_MATRIX_HOMESERVER"
+            )
+        from adapters.matrix import MatrixAdapter
+
+        adapters.append(
+            MatrixAdapter(
+                homeserver=settings.matrix_homeserver,
+                user_id=settings.matrix_user,
+                password=settings.matrix_password,
+                access_token=settings.matrix_access_token,
+                store=DatabaseKeyValueStore(core.database),
+                staff_rooms=frozenset(core.staff_rooms.get("matrix", ())),
+            )
+        )
+    return adapters
+
+
+async def run_configured(settings: Settings) -> None:
+    core = await build_core(settings)
+    try:
+        adapters = configured_adapters(settings, core)
+        if not adapters:
+            raise ConfigError(
+                "no channel is configured: set LOTSE_TELEGRAM_TOKEN and/or "
+                "LOTSE_MATRIX_HOMESERVER (see the README), or use `lotse chat`"
+            )
+        in_flight = InFlight(core.dispatcher.handle)
+        core.dispatcher_entry = in_flight
+        main = asyncio.current_task()
+        assert main is not None
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, main.cancel)
+        log.info("serving on %s", ", ".join(a.name for a in adapters))
+        try:
+            await serve(core, adapters, watch_knowledge=True)
+        except asyncio.CancelledError:
+            log.info("stopping: finishing replies in flight")
+            await in_flight.drain(IN_FLIGHT_GRACE_SECONDS)
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+    finally:
+        await core.close()
