@@ -61,6 +61,11 @@ _FIRST_SYNC_FILTER: Final[dict[str, Any]] = {
     "presence": {"not_types": ["*"]},
 }
 _MAX_RETRY_DELAY_S: Final = 60.0
+# A knowledge answer carries these two reactions; a user who taps one rates the answer.
+THUMBS_UP: Final = "\N{THUMBS UP SIGN}"
+THUMBS_DOWN: Final = "\N{THUMBS DOWN SIGN}"
+_RATINGS: Final = {THUMBS_UP: "+1", THUMBS_DOWN: "-1"}
+_EMOJI_VARIATION: Final = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 class MatrixAdapter:
@@ -151,7 +156,13 @@ class MatrixAdapter:
             raise DeliveryError(f"MatrixAdapter cannot send to channel {to.channel!r}")
         client = await self._connected_client()
         room_id = str(to.chat_id)
-        await self._room_send(client, room_id, {"msgtype": "m.text", "body": render_text(reply)})
+        event_id = await self._room_send(
+            client, room_id, "m.room.message", {"msgtype": "m.text", "body": render_text(reply)}
+        )
+        if reply.feedback:
+            for key in (THUMBS_UP, THUMBS_DOWN):
+                relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
+                await self._room_send(client, room_id, "m.reaction", {"m.relates_to": relation})
         if reply.document is not None:
             document = reply.document
             content_uri = await self._upload(
@@ -164,7 +175,7 @@ class MatrixAdapter:
                 "url": content_uri,
                 "info": {"mimetype": document.mime_type, "size": len(document.content)},
             }
-            await self._room_send(client, room_id, content)
+            await self._room_send(client, room_id, "m.room.message", content)
 
     # -- connection -------------------------------------------------------------------------
 
@@ -319,10 +330,18 @@ class MatrixAdapter:
             return None
         kind, location = classified
         room_id = str(room.room_id)
-        group = room.member_count > 2 and room_id not in self._staff_rooms
-        if group and not await self._addressed(client, room, content, relation):
-            return None
         text = ""
+        if kind is MessageKind.FEEDBACK:
+            # Only a rating of one of the bot's own answers is feedback for the core.
+            if not await self._is_own_event(client, room_id, str(relation.get("event_id"))):
+                return None
+            text = _RATINGS[_EMOJI_VARIATION.sub("", str(relation.get("key")))]
+        elif (
+            room.member_count > 2
+            and room_id not in self._staff_rooms
+            and not await self._addressed(client, room, content, relation)
+        ):
+            return None
         if kind is MessageKind.TEXT:
             text = self._clean_text(room, str(content.get("body", "")), relation)
         timestamp = source.get("origin_server_ts")
@@ -380,13 +399,16 @@ class MatrixAdapter:
 
     # -- sending ----------------------------------------------------------------------------
 
-    async def _room_send(self, client: AsyncClient, room_id: str, content: dict[str, Any]) -> None:
+    async def _room_send(
+        self, client: AsyncClient, room_id: str, event_type: str, content: dict[str, Any]
+    ) -> str:
         try:
-            answer = await client.room_send(room_id, "m.room.message", content)
+            answer = await client.room_send(room_id, event_type, content)
         except (aiohttp.ClientError, TimeoutError, LocalProtocolError) as error:
             raise DeliveryError(f"Matrix send to {room_id} failed: {error!r}") from error
         if isinstance(answer, ErrorResponse):
             raise DeliveryError(f"Matrix send to {room_id} failed: {answer}")
+        return str(answer.event_id)
 
     async def _upload(
         self, client: AsyncClient, data: bytes, mime_type: str, filename: str
@@ -422,6 +444,12 @@ def classify(
 ) -> tuple[MessageKind, Location | None] | None:
     """What kind of message a room event is for the core; None for events the bot ignores."""
     msgtype = content.get("msgtype")
+    if event_type == "m.reaction":
+        relation = content.get("m.relates_to")
+        key = relation.get("key") if isinstance(relation, dict) else None
+        if isinstance(key, str) and _EMOJI_VARIATION.sub("", key) in _RATINGS:
+            return MessageKind.FEEDBACK, None
+        return None
     if event_type in _UNREADABLE_EVENT_TYPES:
         return MessageKind.UNSUPPORTED, None
     if event_type != "m.room.message":

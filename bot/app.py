@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.booking import install as install_booking
 from bot.clock import SystemClock
 from bot.dispatcher import Dispatcher
 from bot.knowledge_store import KnowledgeStore
@@ -87,7 +88,7 @@ async def build_core(
     return core
 
 
-EXTENSIONS: tuple[Callable[[Core], None], ...] = ()
+EXTENSIONS: tuple[Callable[[Core], None], ...] = (install_booking,)
 """Features that plug into the router and dispatcher (booking, handover): each gets the core
 and registers its handlers, flows, gates, erasers and background jobs."""
 

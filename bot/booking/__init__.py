@@ -11,6 +11,7 @@ from bot.booking.reminders import BookingReminders
 from bot.booking.service import BookingService
 from bot.booking.staff import RecordingStaffNotifier
 from bot.offices import OfficeFeature, install_offices
+from bot.offices.finder import OfficeFinder
 from bot.outbox import enqueue
 from bot.ports import StaffNotifier
 from bot.turn import TurnContext
@@ -49,6 +50,23 @@ class BookingEraser:
             await enqueue(ctx.session, item, ctx.now)
 
 
+def reminders_for(
+    core: Core, *, service: BookingService | None = None, finder: OfficeFinder | None = None
+) -> BookingReminders:
+    """The reminder job on a core's database and outbox. It keeps no state of its own, so a
+    new one (after a restart, or in a maintenance script) carries on where the last stopped."""
+    finder = finder or OfficeFinder()
+    return BookingReminders(
+        database=core.database,
+        outbox=core.outbox,
+        clock=core.clock,
+        knowledge=lambda: core.knowledge.kb,
+        texts=core.knowledge.texts,
+        service=service or BookingService(finder.calendar),
+        finder=finder,
+    )
+
+
 def install_booking(core: Core, *, staff: StaffNotifier | None = None) -> BookingFeature:
     """Register office search, deadline and booking; the staff notifier is taken from
     ``core.staff_notifier`` when the core has one, else notices are only recorded."""
@@ -58,15 +76,7 @@ def install_booking(core: Core, *, staff: StaffNotifier | None = None) -> Bookin
     flow = BookingFlow(offices.finder, service, staff)
     offices.finder.booking = flow
     offices.registration.reminders = service
-    reminders = BookingReminders(
-        database=core.database,
-        outbox=core.outbox,
-        clock=core.clock,
-        knowledge=lambda: core.knowledge.kb,
-        texts=core.knowledge.texts,
-        service=service,
-        finder=offices.finder,
-    )
+    reminders = reminders_for(core, service=service, finder=offices.finder)
     feature = BookingFeature(
         offices=offices, service=service, flow=flow, reminders=reminders, staff=staff
     )
@@ -83,4 +93,4 @@ def install(core: Core) -> None:
     install_booking(core)
 
 
-__all__ = ["BookingFeature", "install", "install_booking"]
+__all__ = ["BookingFeature", "install", "install_booking", "reminders_for"]

@@ -136,6 +136,8 @@ class BookingFlow:
                 return await self._confirm(ctx, bookable, int(data["hold"]))
             if key == OTHER:
                 return await self._slots(ctx, bookable, intro="")
+        if step in ("done", None):
+            return None  # the dialogue is over: anything else is a new question
         return self._not_understood(ctx)
 
     async def _slot_step(self, ctx: TurnContext, bookable: Bookable, key: str) -> Turn | None:

@@ -51,6 +51,8 @@ class BookingRow(Base):
         ),
         CheckConstraint("desk >= 1", name="desk_positive"),
         CheckConstraint("status in ('held', 'confirmed')", name="status_known"),
+        # Ids travel in choice keys: never reuse one for someone else's booking.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

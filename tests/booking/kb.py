@@ -28,6 +28,10 @@ def kb_with_two_bookable_offices(tmp_path: Path, *, lanstrop_desks: int = 1) -> 
     start = text.index(marker)
     hours_at = text.index("    hours: {}\n", start)
     text = text[:hours_at] + LUETGENDORTMUND_HOURS + text[hours_at + len("    hours: {}\n") :]
+    unverified = text.index("    unverified: [location, hours, languages, contacts]", start)
+    text = text[:unverified] + text[unverified:].replace(
+        "[location, hours, languages, contacts]", "[location, languages, contacts]", 1
+    )
     text = text.replace("        slot_minutes: 30\n        desks: 1\n",
                         f"        slot_minutes: 30\n        desks: {lanstrop_desks}\n", 1)
     offices.write_text(text, encoding="utf-8")

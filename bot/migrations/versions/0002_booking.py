@@ -37,6 +37,7 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("desk >= 1", name="ck_bookings_desk_positive"),
         sa.CheckConstraint("status in ('held', 'confirmed')", name="ck_bookings_status_known"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_bookings_conversation", "bookings", ["conversation"])
     op.create_table(

@@ -52,6 +52,12 @@ class MatrixUser:
         assert isinstance(response, RoomSendResponse), response
         return str(response.event_id)
 
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
+        response = await self.client.room_send(room_id, "m.reaction", {"m.relates_to": relation})
+        assert isinstance(response, RoomSendResponse), response
+        return str(response.event_id)
+
     async def say(self, room_id: str, text: str, **extra: Any) -> str:
         return await self.send(room_id, {"msgtype": "m.text", "body": text, **extra})
 
@@ -65,8 +71,10 @@ class MatrixUser:
                     return
                 await asyncio.sleep(0.05)
 
-    async def messages_from(self, sender: str, room_id: str, count: int) -> list[dict[str, Any]]:
-        """The next ``count`` room messages by ``sender``, as raw events."""
+    async def messages_from(
+        self, sender: str, room_id: str, count: int, event_type: str = "m.room.message"
+    ) -> list[dict[str, Any]]:
+        """The next ``count`` events of ``event_type`` by ``sender``, as raw events."""
         found: list[dict[str, Any]] = []
         async with asyncio.timeout(WAIT_S):
             while len(found) < count:
@@ -75,6 +83,6 @@ class MatrixUser:
                 room = response.rooms.join.get(room_id)
                 for event in room.timeline.events if room else ():
                     source = event.source
-                    if source["type"] == "m.room.message" and source["sender"] == sender:
+                    if source["type"] == event_type and source["sender"] == sender:
                         found.append(source)
         return found

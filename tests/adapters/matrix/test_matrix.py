@@ -9,7 +9,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 
 from adapters.matrix import SYNC_TOKEN_KEY, MatrixAdapter
+from bot.errors import AuthenticationError, DeliveryError
 from bot.messages import (
+    ChannelName,
+    ChatId,
     Choice,
     ConversationRef,
     Document,
@@ -80,6 +83,8 @@ class Recorder:
         self.messages.append(message)
         self.tokens_seen.append(self.store.values.get(SYNC_TOKEN_KEY))
         reply = VENUE_REPLY if message.kind is MessageKind.LOCATION else ARABIC_REPLY
+        if message.kind is MessageKind.FEEDBACK or message.text == "Kita-Kosten?":
+            reply = Reply(text=f"Antwort auf {message.text}", feedback=True)
         await self.adapter.send(message.conversation, reply)
         await self._queue.put(message)
 
@@ -218,6 +223,31 @@ async def test_direct_chat_in_arabic(
     ]
 
 
+async def test_reactions_on_an_answer_are_feedback(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    store = MemoryStore()
+    adapter = make_adapter(synapse, bot_account, store)
+    recorder = Recorder(adapter, store)
+    async with running(adapter, recorder):
+        room_id = await user.create_room([bot_account.user_id], direct=True)
+        question_id = await user.say(room_id, "Kita-Kosten?")
+        await recorder.next()
+        [answer] = await user.messages_from(bot_account.user_id, room_id, 1)
+        offered = await user.messages_from(bot_account.user_id, room_id, 2, "m.reaction")
+        assert [r["content"]["m.relates_to"] for r in offered] == [
+            {"rel_type": "m.annotation", "event_id": answer["event_id"], "key": key}
+            for key in ("\N{THUMBS UP SIGN}", "\N{THUMBS DOWN SIGN}")
+        ]
+
+        await user.react(room_id, question_id, "\N{THUMBS UP SIGN}")  # on their own message
+        await user.react(room_id, answer["event_id"], "\N{SMILING FACE WITH SMILING EYES}")
+        rating_id = await user.react(room_id, answer["event_id"], "\N{THUMBS DOWN SIGN}\ufe0f")
+        rating = await recorder.next()
+    assert (rating.kind, rating.text, rating.message_id) == (MessageKind.FEEDBACK, "-1", rating_id)
+    assert len(recorder.messages) == 2
+
+
 async def test_group_room_answers_only_when_addressed(
     synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
 ) -> None:
@@ -321,3 +351,61 @@ async def test_restart_handles_each_message_exactly_once(
 
     assert [m.text for m in first_run.messages] == ["eins"]
     assert [m.text for m in second_run.messages] == ["zwei, während der Bot neu startet", "drei"]
+
+
+async def test_wrong_password_is_an_authentication_error(
+    synapse: Synapse, bot_account: MatrixAccount
+) -> None:
+    adapter = MatrixAdapter(
+        homeserver=synapse.base_url,
+        user_id=bot_account.user_id,
+        password="not the password",
+        store=MemoryStore(),
+        client_config=fast_failing_config(),
+    )
+    with pytest.raises(AuthenticationError, match="M_FORBIDDEN"):
+        await adapter.run(Recorder(adapter, MemoryStore()))
+
+
+async def test_revoked_access_token_is_an_authentication_error(
+    synapse: Synapse, bot_account: MatrixAccount
+) -> None:
+    adapter = MatrixAdapter(
+        homeserver=synapse.base_url,
+        user_id=bot_account.user_id,
+        access_token="syt_not_a_token",
+        store=MemoryStore(),
+        client_config=fast_failing_config(),
+    )
+    with pytest.raises(AuthenticationError, match="M_UNKNOWN_TOKEN"):
+        await adapter.run(Recorder(adapter, MemoryStore()))
+
+
+async def test_send_failures_are_delivery_errors(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    store = MemoryStore()
+    adapter = make_adapter(synapse, bot_account, store)
+    foreign_room = await user.create_room([], direct=False)
+    elsewhere = ConversationRef(channel=adapter.name, chat_id=ChatId(foreign_room))
+    async with running(adapter, Recorder(adapter, store)):
+        with pytest.raises(DeliveryError, match="M_FORBIDDEN"):
+            await adapter.send(elsewhere, Reply(text="hallo"))
+        with pytest.raises(DeliveryError, match="channel"):
+            await adapter.send(
+                ConversationRef(channel=ChannelName("telegram"), chat_id=ChatId("1")),
+                Reply(text="hallo"),
+            )
+
+
+async def test_send_while_not_running_is_a_delivery_error() -> None:
+    adapter = MatrixAdapter(
+        homeserver="http://127.0.0.1:9",
+        user_id="@lotse:lotse.test",
+        password="x",
+        store=MemoryStore(),
+        ready_timeout_s=0.05,
+    )
+    room = ConversationRef(channel=adapter.name, chat_id=ChatId("!room:lotse.test"))
+    with pytest.raises(DeliveryError, match="not connected"):
+        await adapter.send(room, Reply(text="hallo"))
