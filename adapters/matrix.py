@@ -258,33 +258,13 @@ class MatrixAdapter:
             room = client.rooms.get(room_id)
             if room is None:
                 continue
-            if info.timeline.limited:
-                logger.warning(
-                    "Matrix: timeline of %s was cut; older messages are skipped", room_id
-                )
-            for source in self._after_own_invite(client, info.timeline.events):
+            sources = [getattr(event, "source", None) for event in info.timeline.events]
+            if info.timeline.limited and not _has_own_membership(client, sources, "join"):
+                logger.warning("Matrix: timeline of %s was cut; older messages are lost", room_id)
+            for source in _after_own_invite(client, sources):
                 message = await self._incoming(client, room, source)
                 if message is not None:
                     await self._deliver(client, message, on_message)
-
-    @staticmethod
-    def _after_own_invite(client: AsyncClient, events: list[Any]) -> list[Any]:
-        """The raw events after the bot's invite, when the invite is in this timeline.
-
-        A newly joined room's first timeline may reach back to history from before the
-        invitation: only what was written after it is addressed to the bot.
-        """
-        sources = [getattr(event, "source", None) for event in events]
-        for index in range(len(sources) - 1, -1, -1):
-            source = sources[index]
-            if (
-                isinstance(source, dict)
-                and source.get("type") == "m.room.member"
-                and source.get("state_key") == client.user_id
-                and (source.get("content") or {}).get("membership") == "invite"
-            ):
-                return sources[index + 1 :]
-        return sources
 
     async def _deliver(
         self, client: AsyncClient, message: IncomingMessage, on_message: MessageHandler
@@ -496,6 +476,31 @@ def strip_reply_fallback(body: str) -> str:
     if lines and not lines[0].strip():
         lines.pop(0)
     return "\n".join(lines)
+
+
+def _is_own_membership(client: AsyncClient, source: Any, membership: str) -> bool:
+    return (
+        isinstance(source, dict)
+        and source.get("type") == "m.room.member"
+        and source.get("state_key") == client.user_id
+        and (source.get("content") or {}).get("membership") == membership
+    )
+
+
+def _has_own_membership(client: AsyncClient, sources: list[Any], membership: str) -> bool:
+    return any(_is_own_membership(client, source, membership) for source in sources)
+
+
+def _after_own_invite(client: AsyncClient, sources: list[Any]) -> list[Any]:
+    """The events after the bot's invitation, when it is in this timeline.
+
+    A newly joined room's first timeline may reach back to history from before the
+    invitation: only what was written after it is addressed to the bot.
+    """
+    for index in range(len(sources) - 1, -1, -1):
+        if _is_own_membership(client, sources[index], "invite"):
+            return sources[index + 1 :]
+    return sources
 
 
 def _mention_pattern(names: Iterable[str]) -> re.Pattern[str]:

@@ -18,6 +18,7 @@ REASONS = {
     "takeover": "Übernahme durch Team / taken over by staff",
     "asked_again": "Nach Abschluss erneut / asked again after closing",
 }
+EMERGENCY_MARK = "⚠ NOTFALL / EMERGENCY – Bot hat 112/110 genannt / bot gave 112/110 – "
 STAFF_HELP = (
     "Befehle / commands:\n"
     "!claim K7F2 – Fall übernehmen / claim a case\n"
@@ -32,7 +33,9 @@ STAFF_HELP = (
 def shown(at: datetime, now: datetime) -> str:
     """A time as staff read it: Berlin time, the date only when it is not today."""
     local, today = at.astimezone(BERLIN), now.astimezone(BERLIN)
-    return local.strftime("%H:%M") if local.date() == today.date() else local.strftime("%d.%m. %H:%M")
+    return (
+        local.strftime("%H:%M") if local.date() == today.date() else local.strftime("%d.%m. %H:%M")
+    )
 
 
 def _language(lang: str) -> str:
@@ -80,7 +83,7 @@ def case_card(
 
 def forwarded(case: CaseRow, text: str, *, emergency: bool = False) -> str:
     """A user's message as it appears in the staff room."""
-    mark = "⚠ NOTFALL / EMERGENCY – Bot hat 112/110 genannt / bot gave 112/110 – " if emergency else ""
+    mark = EMERGENCY_MARK if emergency else ""
     owner = f" → {case.claimed_by}" if case.claimed_by else ""
     return f"[{case.id}{owner}] {mark}{text}"
 

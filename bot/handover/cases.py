@@ -100,7 +100,11 @@ class CaseRepository:
         return (await self._session.execute(query)).scalars().all()
 
     async def open(
-        self, ref: ConversationRef, facts: CaseFacts, rooms: Sequence[ConversationRef], now: datetime
+        self,
+        ref: ConversationRef,
+        facts: CaseFacts,
+        rooms: Sequence[ConversationRef],
+        now: datetime,
     ) -> CaseRow:
         case = CaseRow(
             id=await self._new_id(),
@@ -140,7 +144,9 @@ class CaseRepository:
 
     async def close(self, case: CaseRow, now: datetime) -> None:
         """Close and unlink the case: its transcript is deleted, its conversation forgotten."""
-        await self._session.execute(delete(CaseMessageRow).where(CaseMessageRow.case_id == case.id))
+        await self._session.execute(
+            delete(CaseMessageRow).where(CaseMessageRow.case_id == case.id)
+        )
         case.status = CaseStatus.CLOSED.value
         case.closed_at = now
         case.conversation_key = None
@@ -172,7 +178,9 @@ class CaseRepository:
         if stale:
             await self._session.execute(delete(CaseMessageRow).where(CaseMessageRow.id.in_(stale)))
 
-    async def transcript(self, case: CaseRow, last: int = TRANSCRIPT_LIMIT) -> list[TranscriptLine]:
+    async def transcript(
+        self, case: CaseRow, last: int = TRANSCRIPT_LIMIT
+    ) -> list[TranscriptLine]:
         query = (
             select(CaseMessageRow)
             .where(CaseMessageRow.case_id == case.id)

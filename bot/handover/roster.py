@@ -1,4 +1,4 @@
-"""The staff roster: who may take over conversations, where they work and which staff rooms exist."""
+"""The staff roster: who may take over conversations, where they work, and the staff rooms."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -157,10 +165,7 @@ class StaffRoster:
 
     def at_work(self, now: datetime) -> bool:
         local = now.astimezone(BERLIN)
-        for start, end in self._ranges(local.weekday()):
-            if start <= local.time() < end:
-                return True
-        return False
+        return any(start <= local.time() < end for start, end in self._ranges(local.weekday()))
 
     def next_opening(self, now: datetime) -> datetime | None:
         """The next start of office hours after ``now`` (aware UTC), None if none are set."""

@@ -15,6 +15,7 @@ from bot.offices.directory import OfficeDirectory
 from bot.offices.opening import OpeningCalendar
 from bot.storage.database import Database
 from knowledge.loader import load_knowledge
+from tests.booking.conftest import Booking
 from tests.booking.kb import kb_with_two_bookable_offices
 
 ATTEMPTS = 60
@@ -56,3 +57,20 @@ async def test_concurrent_holds_fill_exactly_the_desks(database_url: str, tmp_pa
     assert outcomes.count("booked") == 3
     assert outcomes.count("taken") == ATTEMPTS - 3
     assert count == 3 and sorted(desks) == [1, 2, 3]
+
+
+async def test_fifty_users_choosing_the_same_slot_in_chat(booking: Booking) -> None:
+    """Through the whole dispatcher: one wins the desk, every other user gets other times."""
+    memory = booking.memory
+    chats = [f"racer{n}" for n in range(50)]
+    for chat in chats:
+        await memory.say(chat, "how do i make an appointment", lang_hint="en")
+        replies = await memory.say(chat, "1")
+        assert replies[0].choices[0].label == "Thu 19.11.2026 10:30"
+    answers = await asyncio.gather(*(memory.say(chat, "1") for chat in chats))
+    held = [a for a in answers if "Book it?" in a[0].text]
+    taken = [a for a in answers if a[0].text.startswith("Sorry, someone else just booked")]
+    assert len(held) == 1 and len(taken) == 49
+    assert all(a[0].choices[0].label == "Thu 19.11.2026 11:00" for a in taken)
+    async with booking.core.database.unit_of_work() as session:
+        assert await session.scalar(select(func.count()).select_from(BookingRow)) == 1

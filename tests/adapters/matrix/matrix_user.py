@@ -72,9 +72,13 @@ class MatrixUser:
                 await asyncio.sleep(0.05)
 
     async def messages_from(
-        self, sender: str, room_id: str, count: int, event_type: str = "m.room.message"
+        self,
+        sender: str,
+        room_id: str,
+        count: int,
+        event_types: tuple[str, ...] = ("m.room.message",),
     ) -> list[dict[str, Any]]:
-        """The next ``count`` events of ``event_type`` by ``sender``, as raw events."""
+        """The next ``count`` events of ``event_types`` by ``sender``, as raw events."""
         found: list[dict[str, Any]] = []
         async with asyncio.timeout(WAIT_S):
             while len(found) < count:
@@ -83,6 +87,6 @@ class MatrixUser:
                 room = response.rooms.join.get(room_id)
                 for event in room.timeline.events if room else ():
                     source = event.source
-                    if source["type"] == event_type and source["sender"] == sender:
+                    if source["type"] in event_types and source["sender"] == sender:
                         found.append(source)
         return found

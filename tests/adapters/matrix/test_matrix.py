@@ -233,8 +233,9 @@ async def test_reactions_on_an_answer_are_feedback(
         room_id = await user.create_room([bot_account.user_id], direct=True)
         question_id = await user.say(room_id, "Kita-Kosten?")
         await recorder.next()
-        [answer] = await user.messages_from(bot_account.user_id, room_id, 1)
-        offered = await user.messages_from(bot_account.user_id, room_id, 2, "m.reaction")
+        answer, *offered = await user.messages_from(
+            bot_account.user_id, room_id, 3, ("m.room.message", "m.reaction")
+        )
         assert [r["content"]["m.relates_to"] for r in offered] == [
             {"rel_type": "m.annotation", "event_id": answer["event_id"], "key": key}
             for key in ("\N{THUMBS UP SIGN}", "\N{THUMBS DOWN SIGN}")
