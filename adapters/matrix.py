@@ -6,7 +6,6 @@ import asyncio
 import io
 import logging
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -24,13 +23,24 @@ from nio import (
     WhoamiResponse,
 )
 
+from adapters.matrix_events import (
+    THUMBS_DOWN,
+    THUMBS_UP,
+    after_invite_of,
+    classify,
+    has_membership_of,
+    mention_pattern,
+    rating,
+    render_text,
+    strip_reply_fallback,
+    url_quoted,
+)
 from bot.errors import AuthenticationError, ChannelError, DeliveryError
 from bot.messages import (
     ChannelName,
     ChatId,
     ConversationRef,
     IncomingMessage,
-    Location,
     MessageKind,
     Reply,
     UserId,
@@ -46,9 +56,6 @@ SYNC_TOKEN_KEY: Final = "matrix:next_batch"
 _AUTH_ERRCODES: Final = frozenset(
     {"M_FORBIDDEN", "M_UNKNOWN_TOKEN", "M_MISSING_TOKEN", "M_USER_DEACTIVATED"}
 )
-_UNSUPPORTED_MSGTYPES: Final = frozenset({"m.image", "m.audio", "m.video", "m.file"})
-_UNREADABLE_EVENT_TYPES: Final = frozenset({"m.sticker", "m.room.encrypted"})
-_TEXT_MSGTYPES: Final = frozenset({"m.text", "m.emote"})
 # Enough timeline per room that a restart after a short outage sees every missed message;
 # presence is never used, so the server need not send it.
 _SYNC_FILTER: Final[dict[str, Any]] = {
@@ -61,11 +68,6 @@ _FIRST_SYNC_FILTER: Final[dict[str, Any]] = {
     "presence": {"not_types": ["*"]},
 }
 _MAX_RETRY_DELAY_S: Final = 60.0
-# A knowledge answer carries these two reactions; a user who taps one rates the answer.
-THUMBS_UP: Final = "\N{THUMBS UP SIGN}"
-THUMBS_DOWN: Final = "\N{THUMBS DOWN SIGN}"
-_RATINGS: Final = {THUMBS_UP: "+1", THUMBS_DOWN: "-1"}
-_EMOJI_VARIATION: Final = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 class MatrixAdapter:
@@ -259,9 +261,9 @@ class MatrixAdapter:
             if room is None:
                 continue
             sources = [getattr(event, "source", None) for event in info.timeline.events]
-            if info.timeline.limited and not _has_own_membership(client, sources, "join"):
+            if info.timeline.limited and not has_membership_of(client.user_id, sources, "join"):
                 logger.warning("Matrix: timeline of %s was cut; older messages are lost", room_id)
-            for source in _after_own_invite(client, sources):
+            for source in after_invite_of(client.user_id, sources):
                 message = await self._incoming(client, room, source)
                 if message is not None:
                     await self._deliver(client, message, on_message)
@@ -315,7 +317,7 @@ class MatrixAdapter:
             # Only a rating of one of the bot's own answers is feedback for the core.
             if not await self._is_own_event(client, room_id, str(relation.get("event_id"))):
                 return None
-            text = _RATINGS[_EMOJI_VARIATION.sub("", str(relation.get("key")))]
+            text = rating(str(relation.get("key"))) or ""
         elif (
             room.member_count > 2
             and room_id not in self._staff_rooms
@@ -353,9 +355,9 @@ class MatrixAdapter:
         if isinstance(mentions, dict) and self._user_id in (mentions.get("user_ids") or ()):
             return True
         texts = (str(content.get("body", "")), str(content.get("formatted_body", "")))
-        if any(_mention_pattern(self._names(room)).search(text) for text in texts):
+        if any(mention_pattern(self._names(room)).search(text) for text in texts):
             return True
-        if any(self._user_id in text or _url_quoted(self._user_id) in text for text in texts):
+        if any(self._user_id in text or url_quoted(self._user_id) in text for text in texts):
             return True
         in_reply_to = relation.get("m.in_reply_to")
         if isinstance(in_reply_to, dict) and isinstance(in_reply_to.get("event_id"), str):
@@ -373,7 +375,7 @@ class MatrixAdapter:
         """The body without a reply's quoted fallback and without the bot's name."""
         if "m.in_reply_to" in relation:
             body = strip_reply_fallback(body)
-        cleaned = _mention_pattern(self._names(room)).sub("", body)
+        cleaned = mention_pattern(self._names(room)).sub("", body)
         cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip().lstrip(":,;").strip()
         return cleaned or body.strip()
 
@@ -402,111 +404,3 @@ class MatrixAdapter:
         if not isinstance(answer, UploadResponse):
             raise DeliveryError(f"Matrix upload failed: {answer}")
         return str(answer.content_uri)
-
-
-def render_text(reply: Reply) -> str:
-    """The plain-text body: the text, the numbered choices, then the venue with its map link."""
-    parts = [reply.text]
-    if reply.choices:
-        parts.append(
-            "\n".join(
-                f"{number}. {choice.label}" for number, choice in enumerate(reply.choices, 1)
-            )
-        )
-    if reply.venue is not None:
-        venue = reply.venue
-        parts.append(f"{venue.name}\n{venue.address}\n{venue.map_url}")
-    return "\n\n".join(part for part in parts if part)
-
-
-def classify(
-    event_type: object, content: dict[str, Any]
-) -> tuple[MessageKind, Location | None] | None:
-    """What kind of message a room event is for the core; None for events the bot ignores."""
-    msgtype = content.get("msgtype")
-    if event_type == "m.reaction":
-        relation = content.get("m.relates_to")
-        key = relation.get("key") if isinstance(relation, dict) else None
-        if isinstance(key, str) and _EMOJI_VARIATION.sub("", key) in _RATINGS:
-            return MessageKind.FEEDBACK, None
-        return None
-    if event_type in _UNREADABLE_EVENT_TYPES:
-        return MessageKind.UNSUPPORTED, None
-    if event_type != "m.room.message":
-        return None
-    if msgtype in _TEXT_MSGTYPES:
-        return MessageKind.TEXT, None
-    if msgtype == "m.location":
-        location = parse_geo_uri(str(content.get("geo_uri", "")))
-        return (
-            (MessageKind.UNSUPPORTED, None)
-            if location is None
-            else (
-                MessageKind.LOCATION,
-                location,
-            )
-        )
-    if msgtype in _UNSUPPORTED_MSGTYPES:
-        return MessageKind.UNSUPPORTED, None
-    # m.notice is what other bots send: never answering it rules out bot-to-bot loops.
-    return None
-
-
-def parse_geo_uri(uri: str) -> Location | None:
-    """``geo:51.51,7.46;u=20`` (RFC 5870) as a Location; None when it is not one."""
-    if not uri.startswith("geo:"):
-        return None
-    coordinates = uri[4:].split(";", 1)[0].split(",")
-    try:
-        lat, lon = float(coordinates[0]), float(coordinates[1])
-    except (IndexError, ValueError):
-        return None
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        return None
-    return Location(lat=lat, lon=lon)
-
-
-def strip_reply_fallback(body: str) -> str:
-    """Drop the ``> <@user> quoted`` lines that older clients put before a reply's text."""
-    lines = body.split("\n")
-    if not lines or not lines[0].startswith(">"):
-        return body
-    while lines and lines[0].startswith(">"):
-        lines.pop(0)
-    if lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines)
-
-
-def _is_own_membership(client: AsyncClient, source: Any, membership: str) -> bool:
-    return (
-        isinstance(source, dict)
-        and source.get("type") == "m.room.member"
-        and source.get("state_key") == client.user_id
-        and (source.get("content") or {}).get("membership") == membership
-    )
-
-
-def _has_own_membership(client: AsyncClient, sources: list[Any], membership: str) -> bool:
-    return any(_is_own_membership(client, source, membership) for source in sources)
-
-
-def _after_own_invite(client: AsyncClient, sources: list[Any]) -> list[Any]:
-    """The events after the bot's invitation, when it is in this timeline.
-
-    A newly joined room's first timeline may reach back to history from before the
-    invitation: only what was written after it is addressed to the bot.
-    """
-    for index in range(len(sources) - 1, -1, -1):
-        if _is_own_membership(client, sources[index], "invite"):
-            return sources[index + 1 :]
-    return sources
-
-
-def _mention_pattern(names: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(name) for name in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-def _url_quoted(user_id: str) -> str:
-    return user_id.replace("@", "%40").replace(":", "%3A")

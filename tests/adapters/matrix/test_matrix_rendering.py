@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.matrix import classify, parse_geo_uri, render_text, strip_reply_fallback
+from adapters.matrix_events import classify, parse_geo_uri, render_text, strip_reply_fallback
 from bot.messages import Choice, Location, MessageKind, Reply, Venue
 
 
