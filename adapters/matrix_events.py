@@ -92,7 +92,8 @@ def strip_reply_fallback(body: str) -> str:
     return "\n".join(lines)
 
 
-def is_own_membership(user_id: str, source: Any, membership: str) -> bool:
+def is_membership(user_id: str, source: Any, membership: str) -> bool:
+    """Whether the raw event sets ``user_id``'s membership to ``membership``."""
     return (
         isinstance(source, dict)
         and source.get("type") == "m.room.member"
@@ -102,7 +103,8 @@ def is_own_membership(user_id: str, source: Any, membership: str) -> bool:
 
 
 def has_membership_of(user_id: str, sources: list[Any], membership: str) -> bool:
-    return any(is_own_membership(user_id, source, membership) for source in sources)
+    """Whether one of the raw events sets ``user_id``'s membership to ``membership``."""
+    return any(is_membership(user_id, source, membership) for source in sources)
 
 
 def after_invite_of(user_id: str, sources: list[Any]) -> list[Any]:
@@ -112,20 +114,22 @@ def after_invite_of(user_id: str, sources: list[Any]) -> list[Any]:
     invitation: only what was written after it is addressed to the bot.
     """
     for index in range(len(sources) - 1, -1, -1):
-        if is_own_membership(user_id, sources[index], "invite"):
+        if is_membership(user_id, sources[index], "invite"):
             return sources[index + 1 :]
     return sources
 
 
 def mention_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """Any of the names as a whole word, in any case."""
     alternatives = "|".join(re.escape(name) for name in names)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def url_quoted(user_id: str) -> str:
+    """The user id as it appears in a percent-encoded matrix.to link."""
     return user_id.replace("@", "%40").replace(":", "%3A")
 
 
 def rating(key: str) -> str | None:
-    """ "+1" or "-1" for a thumbs reaction in any skin tone; None for other reactions."""
+    """The rating a thumbs reaction (any skin tone) gives: "+1" or "-1"; None for others."""
     return _RATINGS.get(_EMOJI_VARIATION.sub("", key))

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from bot.booking.calendar_file import appointment_ics
 from bot.booking.models import BookingRow
 from bot.booking.offers import FLOW, PASS, TAKE, offer_freed
-from bot.booking.service import BookingError, BookingService, Freed, HoldExpiredError
+from bot.booking.service import BookingService, Freed, HoldExpiredError
 from bot.clock import BERLIN
-from bot.errors import SlotTakenError
+from bot.errors import BookingError, SlotTakenError
 from bot.messages import Choice, Outgoing, Reply
 from bot.offices.card import address_text, day_text, venue, when_text
 from bot.offices.deadline import find_date
@@ -69,10 +69,13 @@ class BookingFlow:
             return replace(shown, replies=(notice, *shown.replies))
         if len(bookables) == 1:
             return await self._slots(ctx, bookables[0], intro="")
-        choices = tuple(
-            Choice(key=f"{SERVICE}{b.office.id}|{b.service.id}", label=_label(ctx, b))
-            for b in bookables[:8]
-        ) + (Choice(key=MINE, label=ctx.msg("booking_my_list")),)
+        choices = (
+            *(
+                Choice(key=f"{SERVICE}{b.office.id}|{b.service.id}", label=_label(ctx, b))
+                for b in bookables[:8]
+            ),
+            Choice(key=MINE, label=ctx.msg("booking_my_list")),
+        )
         reply = ctx.reply(ctx.msg("booking_choose_office"), choices=choices)
         return Turn(
             replies=(reply,),

@@ -41,7 +41,7 @@ class OpeningCalendar:
     """Opening windows of offices; holidays come from the maintained ``holidays`` package."""
 
     def __init__(self) -> None:
-        self._holidays = holidays.Germany(subdiv="NW")
+        self._holidays = holidays.country_holidays("DE", subdiv="NW")
 
     def holiday_name(self, day: date) -> str | None:
         name = self._holidays.get(day)

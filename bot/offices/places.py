@@ -1,4 +1,4 @@
-"""Works out a city, district and quarter from a place name (any script, typos), postcode or point."""
+"""City, district and quarter from a place name (any script, typos), postcode or point."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class _Name:
 
 
 def fold(text: str) -> str:
-    """One spelling for all scripts: transliterated to Latin, lower case, letters and digits only."""
+    """One spelling for all scripts: Latin letters, lower case, letters and digits only."""
     return "".join(ch for ch in anyascii(text).casefold() if ch.isalnum())
 
 

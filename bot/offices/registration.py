@@ -69,7 +69,9 @@ class RegistrationFlow:
             )
         ]
         if last_day < today:
-            lines.append(ctx.msg("deadline_passed", deadline=day_text(ctx.texts, ctx.lang, last_day)))
+            lines.append(
+                ctx.msg("deadline_passed", deadline=day_text(ctx.texts, ctx.lang, last_day))
+            )
         lines.append(ctx.msg("deadline_ask_citizenship"))
         choices = (
             Choice(key=EU, label=ctx.msg("deadline_eu")),

@@ -12,7 +12,23 @@ LUETGENDORTMUND_HOURS = """    hours:
       wed: ["09:00-12:00"]
     services:
       - id: advice
-        name: {de: Beratung, en: Advice, uk: Консультація, ru: Консультация, ar: استشارة, fa: مشوره, tr: Danışmanlık, ro: Consiliere, bg: Консултация, pl: Porada, ps: مشوره, ku: Şêwirmendî, so: La-talin, ti: ምኽሪ, sq: Këshillim, fr: Conseil}
+        name:
+          de: Beratung
+          en: Advice
+          uk: Консультація
+          ru: Консультация
+          ar: استشارة
+          fa: مشوره
+          tr: Danışmanlık
+          ro: Consiliere
+          bg: Консултация
+          pl: Porada
+          ps: مشوره
+          ku: Şêwirmendî
+          so: La-talin
+          ti: ምኽሪ
+          sq: Këshillim
+          fr: Conseil
         slot_minutes: 30
         desks: 3
 """
@@ -32,7 +48,10 @@ def kb_with_two_bookable_offices(tmp_path: Path, *, lanstrop_desks: int = 1) -> 
     text = text[:unverified] + text[unverified:].replace(
         "[location, hours, languages, contacts]", "[location, languages, contacts]", 1
     )
-    text = text.replace("        slot_minutes: 30\n        desks: 1\n",
-                        f"        slot_minutes: 30\n        desks: {lanstrop_desks}\n", 1)
+    text = text.replace(
+        "        slot_minutes: 30\n        desks: 1\n",
+        f"        slot_minutes: 30\n        desks: {lanstrop_desks}\n",
+        1,
+    )
     offices.write_text(text, encoding="utf-8")
     return target

@@ -59,7 +59,9 @@ def test_hoerde_in_any_script_and_with_typos(directory: OfficeDirectory, written
         ("Lütgendortmund", "luetgendortmund"), ("Hörde", "hoerde"),
     ],
 )  # fmt: skip
-def test_all_twelve_city_districts(directory: OfficeDirectory, written: str, district: str) -> None:
+def test_all_twelve_city_districts(
+    directory: OfficeDirectory, written: str, district: str
+) -> None:
     place = directory.places.find(written)
     assert place is not None and place.district == district
 
