@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import re
@@ -87,6 +88,7 @@ class MatrixAdapter:
         client_config: AsyncClientConfig | None = None,
         sync_timeout_ms: int = 30_000,
         ready_timeout_s: float = 30.0,
+        close_grace_s: float = 10.0,
     ) -> None:
         if not password and not access_token:
             raise ValueError("MatrixAdapter needs a password or an access token")
@@ -103,8 +105,12 @@ class MatrixAdapter:
         )
         self._sync_timeout_ms = sync_timeout_ms
         self._ready_timeout_s = ready_timeout_s
+        self._close_grace_s = close_grace_s
         self._client: AsyncClient | None = None
         self._ready = asyncio.Event()
+        self._stopped = False
+        self._sending = 0
+        self._sends_done = asyncio.Condition()
         self._display_name: str | None = None
 
     @property
@@ -117,6 +123,7 @@ class MatrixAdapter:
             self._homeserver, self._user_id, device_id=self._device_id or "", config=self._config
         )
         self._client = client
+        self._stopped = False
         try:
             await self._log_in(client)
             since = await self._store.get(SYNC_TOKEN_KEY)
@@ -145,8 +152,16 @@ class MatrixAdapter:
                     await self._store.set(SYNC_TOKEN_KEY, since)
         finally:
             self._ready.clear()
+            self._stopped = True
+            await self._finish_sends()
             self._client = None
             await client.close()
+
+    async def _finish_sends(self) -> None:
+        """Let replies already being sent arrive before the connection closes."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._close_grace_s), self._sends_done:
+                await self._sends_done.wait_for(lambda: self._sending == 0)
 
     async def wait_ready(self) -> None:
         """Return once ``run`` has logged in and the first sync is behind it."""
@@ -157,7 +172,15 @@ class MatrixAdapter:
         if to.channel != CHANNEL:
             raise DeliveryError(f"MatrixAdapter cannot send to channel {to.channel!r}")
         client = await self._connected_client()
-        room_id = str(to.chat_id)
+        self._sending += 1
+        try:
+            await self._send(client, str(to.chat_id), reply)
+        finally:
+            self._sending -= 1
+            async with self._sends_done:
+                self._sends_done.notify_all()
+
+    async def _send(self, client: AsyncClient, room_id: str, reply: Reply) -> None:
         event_id = await self._room_send(
             client, room_id, "m.room.message", {"msgtype": "m.text", "body": render_text(reply)}
         )
@@ -229,6 +252,8 @@ class MatrixAdapter:
             delay = min(delay * 2, _MAX_RETRY_DELAY_S)
 
     async def _connected_client(self) -> AsyncClient:
+        if self._stopped:
+            raise DeliveryError("the Matrix adapter has stopped")
         try:
             async with asyncio.timeout(self._ready_timeout_s):
                 await self._ready.wait()

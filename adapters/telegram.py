@@ -6,10 +6,12 @@ import asyncio
 import functools
 import logging
 import os
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from telegram import (
     CallbackQuery,
@@ -63,19 +65,22 @@ ALLOWED_UPDATES = ("message", "callback_query")
 class WebhookConfig:
     """Receive updates on a local HTTP server that Telegram posts to (instead of polling).
 
-    Telegram posts to ``public_url`` + "/" + ``url_path``; a reverse proxy forwards that to
-    ``listen``:``port``. ``secret_token`` is checked on every post (1-256 of ``A-Za-z0-9_-``).
+    Telegram posts to ``public_url``, the webhook's full public address; a reverse proxy passes
+    it on to ``listen``:``port``, where the server answers on ``url_path`` (by default the path
+    of ``public_url``). ``secret_token`` (1-256 of ``A-Za-z0-9_-``) must come with every post;
+    without one the adapter makes up a new one at each start.
     """
 
     public_url: str
     listen: str = "127.0.0.1"
     port: int = 8443
-    url_path: str = "telegram"
+    url_path: str | None = None
     secret_token: str | None = None
 
     @property
-    def webhook_url(self) -> str:
-        return f"{self.public_url.rstrip('/')}/{self.url_path.lstrip('/')}"
+    def local_path(self) -> str:
+        path = self.url_path if self.url_path is not None else urlsplit(self.public_url).path
+        return path.strip("/")
 
 
 class TelegramAdapter:
@@ -107,6 +112,7 @@ class TelegramAdapter:
         self._max_backoff = max_backoff
         self._max_retry_after = max_retry_after
         self._on_message: MessageHandler | None = None
+        self._redactor = TokenRedactor(token)
         self._running = False
         builder = (
             ApplicationBuilder()
@@ -134,23 +140,31 @@ class TelegramAdapter:
         shut python-telegram-bot down."""
         self._on_message = on_message
         app = self._application
+        http_log = logging.getLogger("httpx")
+        http_log.addFilter(self._redactor)
         try:
             async with app:
                 await self._start_receiving(app)
-                await app.start()
                 self._running = True
+                await app.start()
                 log.info(
                     "Telegram adapter running (%s)", "webhook" if self._webhook else "polling"
                 )
                 try:
                     await asyncio.Event().wait()
                 finally:
-                    self._running = False
+                    # Updates fetched before the stop are still handled, and may still reply.
                     await self._stop(app)
-        except InvalidToken as exc:
-            raise AuthenticationError("Telegram rejected the bot token") from exc
+                    self._running = False
+        except InvalidToken:
+            # PTB's own message quotes the token; keep it out of logs and tracebacks.
+            raise AuthenticationError("Telegram rejected the bot token") from None
         except TelegramError as exc:
             raise ChannelError(f"Telegram failed: {exc.message}") from exc
+        finally:
+            # A failed start leaves PTB's HTTP clients open (Application.shutdown skips them).
+            await app.bot.shutdown()
+            http_log.removeFilter(self._redactor)
 
     async def _start_receiving(self, app: _App) -> None:
         updater = app.updater
@@ -167,9 +181,9 @@ class TelegramAdapter:
         await updater.start_webhook(
             listen=hook.listen,
             port=hook.port,
-            url_path=hook.url_path,
-            webhook_url=hook.webhook_url,
-            secret_token=hook.secret_token,
+            url_path=hook.local_path,
+            webhook_url=hook.public_url,
+            secret_token=hook.secret_token or secrets.token_urlsafe(32),
             bootstrap_retries=3,
             allowed_updates=ALLOWED_UPDATES,
         )
@@ -261,8 +275,8 @@ class TelegramAdapter:
                 failure: TelegramError = exc
                 if wait > self._max_retry_after:
                     raise DeliveryError(f"Telegram {what}: flood wait of {wait:.0f}s") from exc
-            except InvalidToken as exc:
-                raise AuthenticationError("Telegram rejected the bot token") from exc
+            except InvalidToken:
+                raise AuthenticationError("Telegram rejected the bot token") from None
             except BadRequest as exc:
                 raise DeliveryError(f"Telegram refused {what}: {exc.message}") from exc
             except NetworkError as exc:
@@ -283,6 +297,21 @@ class TelegramAdapter:
                 wait,
             )
             await asyncio.sleep(wait)
+
+
+class TokenRedactor(logging.Filter):
+    """httpx logs every request URL at INFO, and a Bot API URL carries the bot's token."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg = message.replace(self._token, "<token>")
+            record.args = None
+        return True
 
 
 # -- updates to the core's messages ----------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.booking import install as install_booking
+from bot.handover import install as install_handover
 from bot.clock import SystemClock
 from bot.dispatcher import Dispatcher
 from bot.knowledge_store import KnowledgeStore
@@ -88,7 +89,7 @@ async def build_core(
     return core
 
 
-EXTENSIONS: tuple[Callable[[Core], None], ...] = (install_booking,)
+EXTENSIONS: tuple[Callable[[Core], None], ...] = (install_handover, install_booking)
 """Features that plug into the router and dispatcher (booking, handover): each gets the core
 and registers its handlers, flows, gates, erasers and background jobs."""
 

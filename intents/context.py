@@ -1,4 +1,4 @@
-"""Recognise short follow-up messages that refer back to the previous topic ("and for my wife?")."""
+"""Recognise short follow-ups that refer back to the previous topic ("and for my wife?")."""
 
 from __future__ import annotations
 

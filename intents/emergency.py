@@ -44,11 +44,13 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "gurmad*", "degdeg", "ambalaas", "dab", "dabka", "booliis*", "tacaddi", "rabshad*",
     "i garaacaya", "garaacay*", "ma neefsanayo", "miyir beel*", "kufsi", "mindi",
     # sq
-    "urgjenc*", "ambulanc*", "zjarr*", "policia", "policine", "policise", "dhun*", "me rreh", "nuk merr frym*",
+    "urgjenc*", "ambulanc*", "zjarr*", "policia", "policine", "policise", "dhun*", "me rreh",
+    "nuk merr frym*",
     "pa ndjenja", "atak ne zemer", "gjakos*", "perdhun*", "kercenon", "thike",
     # ru
     "скорая", "скорую", "скорой", "неотложк*", "пожар*", "горит", "полици*", "милици*",
-    "насили*", "бьет меня", "бьет", "бьют", "избил*", "ударил*", "избива*", "не дышит", "без сознания", "инфаркт",
+    "насили*", "бьет меня", "бьет", "бьют", "избил*", "ударил*", "избива*", "не дышит",
+    "без сознания", "инфаркт",
     "кровотечени*", "истекает кровью", "изнасил*", "угрожа*", "нож*", "убива*",
     # uk
     "швидк* допомог*", "швидку", "швидка", "пожеж*", "горить", "поліці*", "насильств*",

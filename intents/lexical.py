@@ -106,7 +106,8 @@ class LexicalIndex:
     @staticmethod
     def _ratios(query: str, choices: Sequence[str]) -> Scores:
         ratios = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
-        return ratios.astype(np.float32) / np.float32(100.0)
+        scaled: Scores = ratios.astype(np.float32) / np.float32(100.0)
+        return scaled
 
     def alias_intents(self, forms: QueryForms) -> tuple[str, ...]:
         """Intents whose alias words occur in the message (as a word or the start of one)."""

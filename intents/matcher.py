@@ -1,4 +1,4 @@
-"""The hybrid intent matcher: lexical and semantic similarity to the examples, calibrated decisions."""
+"""The hybrid intent matcher: lexical and semantic similarity to examples, calibrated decisions."""
 
 from __future__ import annotations
 
@@ -217,9 +217,7 @@ class IntentMatcher:
             confidence = max(emergency_probability, 0.95)
             return self._result(guess, EMERGENCY, confidence, Decision.ANSWER, ranked)
         if emergency_probability >= th.emergency:
-            return self._result(
-                guess, EMERGENCY, emergency_probability, Decision.ANSWER, ranked
-            )
+            return self._result(guess, EMERGENCY, emergency_probability, Decision.ANSWER, ranked)
         intent, confidence = ranked[0]
         if intent == UNKNOWN:
             return self._result(guess, UNKNOWN, confidence, Decision.UNKNOWN, ranked)

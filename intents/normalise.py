@@ -1,4 +1,4 @@
-"""Normalise message text for matching: Unicode, case, diacritics, Arabic letters, transliteration."""
+"""Normalise text for matching: Unicode forms, case, diacritics, Arabic letters, Latin forms."""
 
 from __future__ import annotations
 

@@ -121,7 +121,7 @@ class QueryCache:
         if cached is not None:
             self._entries.move_to_end(text)
             return cached
-        vector = encoder.encode_queries((text,))[0]
+        vector: Vectors = np.asarray(encoder.encode_queries((text,))[0], dtype=np.float32)
         if self._capacity > 0:
             self._entries[text] = vector
             if len(self._entries) > self._capacity:

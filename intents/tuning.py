@@ -127,8 +127,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("cross-validation:", _summary(metrics(items, results, [0.0] * len(items)), results))
     if args.dev:
         started = time.perf_counter()
+        identifier = LanguageIdentifier(catalogue)
         matcher = IntentMatcher(
-            catalogue, encoder=memo, thresholds=thresholds, identifier=LanguageIdentifier(catalogue)
+            catalogue, encoder=memo, thresholds=thresholds, identifier=identifier
         )
         print(f"built in {time.perf_counter() - started:.1f}s")
         dev = load_jsonl(args.dev)

@@ -89,8 +89,9 @@ class RegistrationFlow:
             moved_in = find_date(ctx.text, ctx.now.astimezone(BERLIN).date())
             if moved_in is not None:
                 return self.deadline(ctx, moved_in)
-            if len(ctx.text.split()) > MAX_WORDS_OF_A_DATE:
-                return None
+            has_digit = any(ch.isdigit() for ch in ctx.text)
+            if not has_digit or len(ctx.text.split()) > MAX_WORDS_OF_A_DATE:
+                return None  # not an attempt at a date: the router takes it as a new message
             return Turn(replies=(ctx.reply(ctx.msg("deadline_bad_date")),), state=ctx.state)
         if step == "citizenship" and key in (EU, NON_EU):
             return self._where(ctx, key[2:])

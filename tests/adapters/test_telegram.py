@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+import aiohttp
 import pytest
 
 from adapters.telegram import TelegramAdapter, WebhookConfig, split_text
 from bot.errors import AuthenticationError, DeliveryError
 from bot.messages import (
+    ChannelName,
+    ChatId,
     Choice,
     ConversationRef,
     Document,
@@ -63,22 +67,45 @@ class Recorder:
         return self.messages
 
 
-def make_adapter(tg: TelegramDouble, **options: object) -> TelegramAdapter:
-    settings: dict[str, object] = {"poll_timeout": 2.0, "request_timeout": 5.0, "backoff": 0.05}
-    settings.update(options)
-    return TelegramAdapter(token=tg.token, base_url=tg.base_url, **settings)  # type: ignore[arg-type]
+def make_adapter(
+    tg: TelegramDouble,
+    *,
+    webhook: WebhookConfig | None = None,
+    request_timeout: float = 5.0,
+    max_attempts: int = 5,
+) -> TelegramAdapter:
+    return TelegramAdapter(
+        token=tg.token,
+        base_url=tg.base_url,
+        webhook=webhook,
+        poll_timeout=2.0,
+        request_timeout=request_timeout,
+        max_attempts=max_attempts,
+        backoff=0.05,
+    )
+
+
+def conversation(chat_id: int) -> ConversationRef:
+    return ConversationRef(channel=ChannelName("telegram"), chat_id=ChatId(str(chat_id)))
 
 
 @asynccontextmanager
 async def running(
-    tg: TelegramDouble, reply_for: ReplyFor = echo, **options: object
+    tg: TelegramDouble,
+    reply_for: ReplyFor = echo,
+    *,
+    webhook: WebhookConfig | None = None,
+    request_timeout: float = 5.0,
+    max_attempts: int = 5,
 ) -> AsyncIterator[Recorder]:
     """Run an adapter against ``tg`` for the block; cancel it and check it stopped after."""
-    adapter = make_adapter(tg, **options)
+    adapter = make_adapter(
+        tg, webhook=webhook, request_timeout=request_timeout, max_attempts=max_attempts
+    )
     recorder = Recorder(adapter, reply_for)
     async with asyncio.TaskGroup() as group:
         task = group.create_task(adapter.run(recorder))
-        first_fetch = "setWebhook" if "webhook" in options else "getUpdates"
+        first_fetch = "setWebhook" if webhook else "getUpdates"
         await tg.wait_for_request(first_fetch)
         try:
             yield recorder
@@ -121,7 +148,7 @@ async def test_text_reaches_on_message_with_language_hint(telegram_double: Teleg
         sent = tg.user_says(CHAT, "أريد روضة لابني", user_id=77, language_code="ar")
         (message,) = await bot.wait_for(1)
         await tg.wait_for_sent(1)
-    assert message.conversation == ConversationRef(channel="telegram", chat_id=str(CHAT))
+    assert message.conversation == conversation(CHAT)
     assert message.sender == "77"
     assert message.kind is MessageKind.TEXT
     assert message.text == "أريد روضة لابني"
@@ -254,7 +281,7 @@ async def test_media_becomes_unsupported(telegram_double: TelegramDouble, what: 
         (call,) = await tg.wait_for_sent(1)
     assert message.kind is MessageKind.UNSUPPORTED
     assert message.text == ("mein Brief" if what == "photo" else "")
-    assert call.params["text"] == "echo: unsupported"
+    assert call.params["text"] == f"echo: {message.text or 'unsupported'}"
 
 
 VENUE = Venue(
@@ -392,29 +419,62 @@ async def test_invalid_token_raises_authentication_error(
 async def test_send_before_run_is_a_delivery_error(telegram_double: TelegramDouble) -> None:
     adapter = make_adapter(telegram_double)
     with pytest.raises(DeliveryError):
-        await adapter.send(ConversationRef(channel="telegram", chat_id="1"), Reply(text="hi"))
+        await adapter.send(conversation(1), Reply(text="hi"))
 
 
 async def test_webhook_mode_receives_posted_updates(telegram_double: TelegramDouble) -> None:
     tg = telegram_double
     port = free_port()
     hook = WebhookConfig(
-        public_url=f"http://127.0.0.1:{port}",
+        public_url=f"http://127.0.0.1:{port}/lotse/telegram",
         listen="127.0.0.1",
         port=port,
-        url_path="telegram-hook",
         secret_token="s3cret-Token_1",
     )
     async with running(tg, webhook=hook) as bot:
-        assert tg.webhook_url == f"http://127.0.0.1:{port}/telegram-hook"
+        assert tg.webhook_url == f"http://127.0.0.1:{port}/lotse/telegram"
         tg.user_says(CHAT, "über webhook", language_code="uk")
         (message,) = await bot.wait_for(1)
         (call,) = await tg.wait_for_sent(1)
+        forged = {"update_id": 1, "message": {"message_id": 9, "date": 0, "chat": {}}}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{hook.public_url}", json=forged) as response:
+                assert response.status == 403
     assert message.text == "über webhook"
     assert message.lang_hint == "uk"
     assert call.params["text"] == "echo: über webhook"
     assert tg.webhook_deliveries == 1
     assert not any(c.method == "getUpdates" for c in tg.requests)
+    assert len(bot.messages) == 1
+
+
+async def test_webhook_without_a_secret_gets_a_random_one(
+    telegram_double: TelegramDouble,
+) -> None:
+    tg = telegram_double
+    port = free_port()
+    hook = WebhookConfig(
+        public_url="https://bot.example.org/hook",
+        listen="127.0.0.1",
+        port=port,
+        url_path="",
+    )
+    async with running(tg, webhook=hook):
+        call = await tg.wait_for_request("setWebhook")
+    assert call.params["url"] == "https://bot.example.org/hook"
+    assert len(str(call.params["secret_token"])) >= 32
+
+
+async def test_the_token_never_reaches_the_log(
+    telegram_double: TelegramDouble, caplog: pytest.LogCaptureFixture
+) -> None:
+    tg = telegram_double
+    with caplog.at_level(logging.DEBUG):
+        async with running(tg):
+            tg.user_says(CHAT, "hallo")
+            await tg.wait_for_sent(1)
+    assert any("getUpdates" in record.getMessage() for record in caplog.records)
+    assert not any(tg.token in record.getMessage() for record in caplog.records)
 
 
 async def test_cancelling_run_stops_polling_and_confirms_updates(
@@ -430,4 +490,4 @@ async def test_cancelling_run_stops_polling_and_confirms_updates(
     await asyncio.sleep(0.5)
     assert len(tg.requests) == seen
     with pytest.raises(DeliveryError):
-        await bot.adapter.send(ConversationRef(channel="telegram", chat_id="1"), Reply(text="x"))
+        await bot.adapter.send(conversation(1), Reply(text="x"))

@@ -399,7 +399,8 @@ class TelegramDouble:
     async def _wait_changed(self, within: float) -> None:
         changed = self._changed
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), within)
+            async with asyncio.timeout(within):
+                await changed.wait()
 
     # -- HTTP ----------------------------------------------------------------------------------
 
@@ -434,7 +435,8 @@ class TelegramDouble:
         if fault.stall:
             self.faults_served.append((method, 0))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), fault.stall)
+                async with asyncio.timeout(fault.stall):
+                    await self._closing.wait()
             return _error_response(_ApiError(fault.status, fault.description))
         self.faults_served.append((method, fault.status))
         if fault.status == 502:
@@ -587,7 +589,7 @@ class TelegramDouble:
     async def _deliver_to_webhook(self) -> None:
         """Like Telegram: POST each update to the webhook in order, retrying until it is taken."""
         assert self._session is not None
-        while True:
+        while not self._closing.is_set():
             webhook = self._webhook
             if webhook is None or not self._updates:
                 await self._wait_changed(1.0)

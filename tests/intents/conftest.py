@@ -67,7 +67,9 @@ def bundled_identifier(bundled_catalogue: Catalogue) -> LanguageIdentifier:
 
 @pytest.fixture(scope="session")
 def bundled_matcher(
-    bundled_catalogue: Catalogue, bundled_identifier: LanguageIdentifier, pytestconfig: pytest.Config
+    bundled_catalogue: Catalogue,
+    bundled_identifier: LanguageIdentifier,
+    pytestconfig: pytest.Config,
 ) -> IntentMatcher:
     """The real matcher on the bundled knowledge base, with the E5 encoder.
 

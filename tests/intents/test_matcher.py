@@ -150,7 +150,9 @@ def test_matching_is_deterministic(trigram: IntentMatcher) -> None:
     assert all(trigram.match("wo kann ich deutsch lernen") == first for _ in range(3))
 
 
-def test_passage_vectors_are_cached_on_disk(tmp_path: Path, identifier: LanguageIdentifier) -> None:
+def test_passage_vectors_are_cached_on_disk(
+    tmp_path: Path, identifier: LanguageIdentifier
+) -> None:
     first = TrigramEncoder()
     IntentMatcher(SMALL, encoder=first, cache_dir=tmp_path, identifier=identifier)
     assert first.passage_calls == len(SMALL.examples)

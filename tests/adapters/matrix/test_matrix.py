@@ -144,9 +144,9 @@ async def running(
             await task
 
 
-async def test_adapter_satisfies_the_protocol(synapse: Synapse) -> None:
+async def test_adapter_satisfies_the_protocol() -> None:
     adapter = MatrixAdapter(
-        homeserver=synapse.base_url, user_id="@x:lotse.test", password="x", store=MemoryStore()
+        homeserver="http://127.0.0.1:9", user_id="@x:lotse.test", password="x", store=MemoryStore()
     )
     assert isinstance(adapter, ChatAdapter)
     assert adapter.name == "matrix"
@@ -410,3 +410,33 @@ async def test_send_while_not_running_is_a_delivery_error() -> None:
     room = ConversationRef(channel=adapter.name, chat_id=ChatId("!room:lotse.test"))
     with pytest.raises(DeliveryError, match="not connected"):
         await adapter.send(room, Reply(text="hallo"))
+
+
+async def test_shutdown_lets_a_reply_in_flight_arrive(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    store = MemoryStore()
+    adapter = make_adapter(synapse, bot_account, store)
+    received: asyncio.Queue[IncomingMessage] = asyncio.Queue()
+    sends: list[asyncio.Future[None]] = []
+
+    async def answer_in_background(message: IncomingMessage) -> None:
+        # Like the runner's in-flight wrapper: the answer goes on when the channel is cancelled.
+        sends.append(asyncio.ensure_future(adapter.send(message.conversation, VENUE_REPLY)))
+        await received.put(message)
+
+    async with running(adapter, answer_in_background):
+        room_id = await user.create_room([bot_account.user_id], direct=True)
+        await user.say(room_id, "Wo ist die nächste Beratungsstelle?")
+        async with asyncio.timeout(WAIT_S):
+            await received.get()
+    await sends[0]  # delivered, not cut off by the shutdown
+    _text, document = await user.messages_from(bot_account.user_id, room_id, 2)
+    assert document["content"]["body"] == "termin.ics"
+
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(DeliveryError, match="stopped"):
+        await adapter.send(
+            ConversationRef(channel=adapter.name, chat_id=ChatId(room_id)), ARABIC_REPLY
+        )
+    assert asyncio.get_running_loop().time() - started < 1.0
