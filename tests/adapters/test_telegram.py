@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 
-from adapters.telegram import TelegramAdapter, WebhookConfig, split_text
+from adapters.telegram import TelegramAdapter, WebhookConfig
+from adapters.telegram_replies import split_text
 from bot.errors import AuthenticationError, DeliveryError
 from bot.messages import (
     ChannelName,
@@ -142,6 +143,18 @@ async def test_polling_starts_with_get_me_delete_webhook_get_updates(
     assert tg.requests[2].params["timeout"] == 2
 
 
+async def test_polling_survives_failing_get_updates(telegram_double: TelegramDouble) -> None:
+    tg = telegram_double
+    tg.fail_next("getUpdates", status=502)
+    tg.fail_next("getUpdates", status=429, retry_after=1)
+    async with running(tg) as bot:
+        tg.user_says(CHAT, "still there?")
+        await bot.wait_for(1)
+        await tg.wait_for_sent(1)
+    assert [status for _, status in tg.faults_served] == [502, 429]
+    assert texts(tg) == ["echo: still there?"]
+
+
 async def test_text_reaches_on_message_with_language_hint(telegram_double: TelegramDouble) -> None:
     tg = telegram_double
     async with running(tg) as bot:
@@ -197,6 +210,34 @@ async def test_messages_of_one_chat_arrive_in_order(telegram_double: TelegramDou
         await tg.wait_for_sent(20)
     assert [m.text for m in messages] == [f"message {n}" for n in range(20)]
     assert texts(tg) == [f"echo: message {n}" for n in range(20)]
+
+
+async def test_a_slow_chat_does_not_hold_up_another(telegram_double: TelegramDouble) -> None:
+    tg = telegram_double
+    other_chat_done = asyncio.Event()
+    all_seen = asyncio.Event()
+    seen: list[str] = []
+
+    async def on_message(message: IncomingMessage) -> None:
+        if message.text == "slow":
+            # Only returns once the other chat's message was handled meanwhile.
+            await asyncio.wait_for(other_chat_done.wait(), 5)
+        seen.append(message.text)
+        if message.conversation.chat_id == str(CHAT + 1):
+            other_chat_done.set()
+        if len(seen) == 3:
+            all_seen.set()
+
+    adapter = make_adapter(tg)
+    async with asyncio.TaskGroup() as group:
+        task = group.create_task(adapter.run(on_message))
+        await tg.wait_for_request("getUpdates")
+        tg.user_says(CHAT, "slow")
+        tg.user_says(CHAT, "after slow")
+        tg.user_says(CHAT + 1, "other chat")
+        await asyncio.wait_for(all_seen.wait(), 10)
+        task.cancel()
+    assert seen == ["other chat", "slow", "after slow"]
 
 
 def offer_choices(message: IncomingMessage) -> Reply | None:
@@ -255,6 +296,24 @@ async def test_feedback_buttons_come_back_as_feedback(
     assert message.text == rating
     assert message.choice is None
     assert query_id in tg.answered_callbacks
+
+
+async def test_rating_removes_the_rating_buttons_only(telegram_double: TelegramDouble) -> None:
+    tg = telegram_double
+    choices = (Choice(key="more", label="Mehr"),)
+    rated = Reply(text="Antwort", choices=choices, feedback=True)
+    async with running(tg, lambda m: rated if m.kind is MessageKind.TEXT else None) as bot:
+        tg.user_says(CHAT, "Frage")
+        (answer,) = await tg.wait_for_sent(1)
+        tg.user_clicks(CHAT, "fb:-1", answer.result["message_id"])
+        await bot.wait_for(2)
+        await tg.wait_for_sent(3)
+    edit = tg.sent[2]
+    assert edit.method == "editMessageReplyMarkup"
+    assert edit.params["message_id"] == answer.result["message_id"]
+    assert edit.params["reply_markup"] == {
+        "inline_keyboard": [[{"text": "1. Mehr", "callback_data": "more"}]]
+    }
 
 
 async def test_shared_location_becomes_location(telegram_double: TelegramDouble) -> None:
@@ -437,9 +496,11 @@ async def test_webhook_mode_receives_posted_updates(telegram_double: TelegramDou
         (message,) = await bot.wait_for(1)
         (call,) = await tg.wait_for_sent(1)
         forged = {"update_id": 1, "message": {"message_id": 9, "date": 0, "chat": {}}}
-        async with aiohttp.ClientSession() as session:
-            async with session.post(f"{hook.public_url}", json=forged) as response:
-                assert response.status == 403
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(hook.public_url, json=forged) as response,
+        ):
+            assert response.status == 403
     assert message.text == "über webhook"
     assert message.lang_hint == "uk"
     assert call.params["text"] == "echo: über webhook"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import socket
 import time
 from collections import deque
@@ -17,10 +16,21 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-JsonDict = dict[str, Any]
-
-TEXT_LIMIT = 4096
-"""Telegram's limit for one message's text, in UTF-16 code units."""
+from tests.doubles.telegram_wire import (
+    STICKER,
+    TEXT_LIMIT,
+    ApiError,
+    JsonDict,
+    UploadedFile,
+    chat_json,
+    checked_markup,
+    error_response,
+    message_json,
+    photo_json,
+    read_params,
+    user_json,
+    utf16_len,
+)
 
 BOOKKEEPING_METHODS = frozenset(
     {
@@ -38,20 +48,6 @@ BOOKKEEPING_METHODS = frozenset(
     }
 )
 """Methods that do not deliver anything to a user; they never appear in ``sent``."""
-
-_INT_FIELDS = frozenset(
-    {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "max_connections"}
-)
-_FLOAT_FIELDS = frozenset({"latitude", "longitude"})
-
-
-@dataclass(frozen=True, slots=True)
-class UploadedFile:
-    """A file that arrived in a multipart request."""
-
-    filename: str
-    content_type: str
-    content: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,60 +69,10 @@ class _Fault:
     description: str
 
 
-class _ApiError(Exception):
-    def __init__(self, status: int, description: str, parameters: JsonDict | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
 @dataclass(slots=True)
 class _Webhook:
     url: str
     secret_token: str | None
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _decode_form_value(key: str, value: str) -> Any:
-    """Form fields arrive as text; PTB JSON-encodes nested values and numbers."""
-    if key in _INT_FIELDS:
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if key in _FLOAT_FIELDS:
-        return float(value)
-    if value[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-async def _read_params(request: web.Request) -> tuple[JsonDict, dict[str, UploadedFile]]:
-    params: JsonDict = {k: _decode_form_value(k, v) for k, v in request.query.items()}
-    files: dict[str, UploadedFile] = {}
-    if request.content_type == "application/json" and request.can_read_body:
-        body = await request.json()
-        if isinstance(body, dict):
-            params.update(body)
-    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.post()
-        for key, value in form.items():
-            if isinstance(value, web.FileField):
-                files[key] = UploadedFile(
-                    filename=value.filename,
-                    content_type=value.content_type,
-                    content=value.file.read(),
-                )
-            else:
-                params[key] = _decode_form_value(key, str(value))
-    return params, files
 
 
 def _free_socket() -> socket.socket:
@@ -260,27 +206,13 @@ class TelegramDouble:
         return self._user_message(chat_id, None, language_code, "Test", extra)
 
     def user_sends_photo(self, chat_id: int, *, caption: str | None = None) -> JsonDict:
-        sizes = [
-            {"file_id": f"photo-{chat_id}-{w}", "file_unique_id": f"p{w}", "width": w, "height": w}
-            for w in (90, 320, 800)
-        ]
-        extra: JsonDict = {"photo": sizes}
+        extra: JsonDict = {"photo": photo_json(chat_id)}
         if caption is not None:
             extra["caption"] = caption
         return self._user_message(chat_id, None, "ar", "Test", extra)
 
     def user_sends_sticker(self, chat_id: int) -> JsonDict:
-        sticker = {
-            "file_id": "sticker-1",
-            "file_unique_id": "s1",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "👍",
-        }
-        return self._user_message(chat_id, None, "ar", "Test", {"sticker": sticker})
+        return self._user_message(chat_id, None, "ar", "Test", {"sticker": STICKER})
 
     def user_sends_voice(self, chat_id: int, *, seconds: int = 3) -> JsonDict:
         voice = {"file_id": "voice-1", "file_unique_id": "v1", "duration": seconds}
@@ -305,11 +237,11 @@ class TelegramDouble:
         message = self._messages.get((chat_id, message_id)) or {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": self._chat(chat_id),
+            "chat": chat_json(chat_id),
         }
         query = {
             "id": query_id,
-            "from": self._user(user_id or chat_id, language_code, "Test"),
+            "from": user_json(user_id or chat_id, language_code, "Test"),
             "message": message,
             "chat_instance": f"ci-{chat_id}",
             "data": callback_data,
@@ -407,8 +339,8 @@ class TelegramDouble:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
-            return _error_response(_ApiError(401, "Unauthorized"))
-        params, files = await _read_params(request)
+            return error_response(ApiError(401, "Unauthorized"))
+        params, files = await read_params(request)
         call = ApiCall(method=method, params=params, files=files)
         self.requests.append(call)
         self._notify()
@@ -417,11 +349,11 @@ class TelegramDouble:
             return await self._serve_fault(method, fault)
         handler = self._methods.get(method.lower())
         if handler is None:
-            return _error_response(_ApiError(404, "Not Found: method not found"))
+            return error_response(ApiError(404, "Not Found: method not found"))
         try:
             result = await handler(params, files)
-        except _ApiError as exc:
-            return _error_response(exc)
+        except ApiError as exc:
+            return error_response(exc)
         if method.lower() not in BOOKKEEPING_METHODS:
             self.sent.append(ApiCall(method=method, params=params, files=files, result=result))
             self._notify()
@@ -437,14 +369,14 @@ class TelegramDouble:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(fault.stall):
                     await self._closing.wait()
-            return _error_response(_ApiError(fault.status, fault.description))
+            return error_response(ApiError(fault.status, fault.description))
         self.faults_served.append((method, fault.status))
         if fault.status == 502:
             # Like a reverse proxy in front of the Bot API: HTML, not JSON.
             html = "<html><body><h1>502 Bad Gateway</h1></body></html>"
             return web.Response(status=502, text=html, content_type="text/html")
         parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
-        return _error_response(_ApiError(fault.status, fault.description, parameters))
+        return error_response(ApiError(fault.status, fault.description, parameters))
 
     # -- Bot API methods -----------------------------------------------------------------------
 
@@ -464,7 +396,7 @@ class TelegramDouble:
 
     async def _get_updates(self, params: JsonDict, files: dict[str, UploadedFile]) -> Any:
         if self._webhook is not None:
-            raise _ApiError(
+            raise ApiError(
                 409,
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
@@ -496,7 +428,7 @@ class TelegramDouble:
         if not url:
             return await self._delete_webhook(params, files)
         if not url.startswith(("http://", "https://")):
-            raise _ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
         secret = params.get("secret_token")
         self._webhook = _Webhook(url=url, secret_token=str(secret) if secret else None)
         if str(params.get("drop_pending_updates")).lower() == "true":
@@ -515,13 +447,13 @@ class TelegramDouble:
         chat_id = self._chat_id(params)
         text = str(params.get("text") or "")
         if not text.strip():
-            raise _ApiError(400, "Bad Request: message text is empty")
-        if _utf16_len(text) > TEXT_LIMIT:
-            raise _ApiError(400, "Bad Request: message is too long")
+            raise ApiError(400, "Bad Request: message text is empty")
+        if utf16_len(text) > TEXT_LIMIT:
+            raise ApiError(400, "Bad Request: message is too long")
         content: JsonDict = {"text": text}
         markup = params.get("reply_markup")
         if markup is not None:
-            content["reply_markup"] = _checked_markup(markup)
+            content["reply_markup"] = checked_markup(markup)
         return self._bot_message(chat_id, content)
 
     async def _answer_callback_query(
@@ -529,7 +461,7 @@ class TelegramDouble:
     ) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         if query_id not in self._open_callbacks:
-            raise _ApiError(
+            raise ApiError(
                 400,
                 "Bad Request: query is too old and response timeout expired "
                 "or query ID is invalid",
@@ -544,7 +476,7 @@ class TelegramDouble:
             lat, lon = float(params["latitude"]), float(params["longitude"])
             title, address = str(params["title"]), str(params["address"])
         except (KeyError, ValueError) as exc:
-            raise _ApiError(400, f"Bad Request: bad venue: {exc}") from exc
+            raise ApiError(400, f"Bad Request: bad venue: {exc}") from exc
         location = {"latitude": lat, "longitude": lon}
         venue = {"location": location, "title": title, "address": address}
         return self._bot_message(chat_id, {"venue": venue, "location": location})
@@ -553,7 +485,7 @@ class TelegramDouble:
         chat_id = self._chat_id(params)
         upload = files.get("document")
         if upload is None and not params.get("document"):
-            raise _ApiError(400, "Bad Request: there is no document in the request")
+            raise ApiError(400, "Bad Request: there is no document in the request")
         document: JsonDict = {"file_id": f"doc-{len(self.sent)}", "file_unique_id": "du"}
         if upload is not None:
             document.update(
@@ -572,12 +504,12 @@ class TelegramDouble:
         chat_id = self._chat_id(params)
         message = self._messages.get((chat_id, int(params.get("message_id") or 0)))
         if message is None:
-            raise _ApiError(400, "Bad Request: message to edit not found")
+            raise ApiError(400, "Bad Request: message to edit not found")
         markup = params.get("reply_markup")
         if markup is None:
             message.pop("reply_markup", None)
         else:
-            message["reply_markup"] = _checked_markup(markup)
+            message["reply_markup"] = checked_markup(markup)
         return message
 
     async def _get_file(self, params: JsonDict, files: dict[str, UploadedFile]) -> JsonDict:
@@ -622,37 +554,18 @@ class TelegramDouble:
         }
 
     @staticmethod
-    def _user(user_id: int, language_code: str | None, first_name: str) -> JsonDict:
-        user: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if language_code:
-            user["language_code"] = language_code
-        return user
-
-    @staticmethod
-    def _chat(chat_id: int) -> JsonDict:
-        if chat_id > 0:
-            return {"id": chat_id, "type": "private", "first_name": "Test"}
-        return {"id": chat_id, "type": "group", "title": "Test group"}
-
-    @staticmethod
     def _chat_id(params: JsonDict) -> int:
         try:
             return int(params["chat_id"])
         except (KeyError, ValueError) as exc:
-            raise _ApiError(400, "Bad Request: chat not found") from exc
+            raise ApiError(400, "Bad Request: chat not found") from exc
 
     def _next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
     def _bot_message(self, chat_id: int, content: JsonDict) -> JsonDict:
         message_id = self._next_message_id(chat_id)
-        message = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": self._chat(chat_id),
-            "from": self._bot_user(),
-            **content,
-        }
+        message = message_json(chat_id, message_id, self._bot_user(), content)
         self._messages[(chat_id, message_id)] = message
         return message
 
@@ -664,34 +577,7 @@ class TelegramDouble:
         first_name: str,
         content: JsonDict,
     ) -> JsonDict:
-        message = {
-            "message_id": self._next_message_id(chat_id),
-            "date": int(time.time()),
-            "chat": self._chat(chat_id),
-            "from": self._user(user_id or chat_id, language_code, first_name),
-            **content,
-        }
+        sender = user_json(user_id or chat_id, language_code, first_name)
+        message = message_json(chat_id, self._next_message_id(chat_id), sender, content)
         self.push_update({"message": message})
         return message
-
-
-def _checked_markup(markup: Any) -> JsonDict:
-    if not isinstance(markup, dict):
-        raise _ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            if not button.get("text"):
-                raise _ApiError(
-                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
-                )
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-    return markup
-
-
-def _error_response(error: _ApiError) -> web.Response:
-    body: JsonDict = {"ok": False, "error_code": error.status, "description": error.description}
-    if error.parameters:
-        body["parameters"] = error.parameters
-    return web.json_response(body, status=error.status)
