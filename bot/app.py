@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.booking import install as install_booking
-from bot.handover import install as install_handover
 from bot.clock import SystemClock
 from bot.dispatcher import Dispatcher
+from bot.handover import install as install_handover
 from bot.knowledge_store import KnowledgeStore
 from bot.outbox import Outbox
 from bot.ports import ChatAdapter, Clock, MessageHandler

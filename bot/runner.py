@@ -33,10 +33,10 @@ class InFlight:
         task.add_done_callback(self._tasks.discard)
         await asyncio.shield(task)
 
-    async def drain(self, timeout: float) -> None:
+    async def drain(self, grace_seconds: float) -> None:
         if self._tasks:
             log.info("finishing %d message(s) in flight", len(self._tasks))
-            await asyncio.wait(set(self._tasks), timeout=timeout)
+            await asyncio.wait(set(self._tasks), timeout=grace_seconds)
 
 
 def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
