@@ -14,7 +14,7 @@ from bot.dispatcher import Dispatcher
 from bot.handover import install as install_handover
 from bot.knowledge_store import KnowledgeStore
 from bot.outbox import Outbox
-from bot.ports import ChatAdapter, Clock, MessageHandler
+from bot.ports import ChatAdapter, Clock, MessageHandler, StaffNotifier
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -38,6 +38,8 @@ class Core:
     """Long-running jobs of extensions (reminders, hold expiry), run by :func:`serve`."""
     staff_rooms: dict[str, set[str]] = field(default_factory=dict)
     """Per channel, the chats where staff work: every message there is passed on."""
+    staff_notifier: StaffNotifier | None = None
+    """How office staff hear of bookings and cancellations (set by the handover feature)."""
     dispatcher_entry: MessageHandler | None = None
     """What the channels call for each message; the dispatcher unless wrapped (see runner)."""
 

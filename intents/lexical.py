@@ -16,6 +16,7 @@ from intents.scripts import Script, dominant_script
 Scores = npt.NDArray[np.float32]
 
 _MIN_ALIAS_LENGTH = 4
+_STEM = 4  # words meet on their first letters, which copes with endings ("kreş", "kreşe")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +41,10 @@ class QueryForms:
         return dominant_script(self.normalised) is Script.LATIN
 
 
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(word[:_STEM] for word in text.split() if len(word) >= 3)
+
+
 def _sorted_words(text: str) -> str:
     return " ".join(sorted(text.split()))
 
@@ -53,6 +58,8 @@ class LexicalIndex:
         "_consonants",
         "_exact",
         "_latin",
+        "_stem_examples",
+        "_stem_weight",
         "_normalised",
         "_size",
     )
@@ -69,6 +76,18 @@ class LexicalIndex:
             _sorted_words(skeleton(form)) if dominant_script(text) is Script.ARABIC else ""
             for text, form in zip(normalised, latin, strict=True)
         )
+        stem_examples: dict[str, set[int]] = {}
+        for index, text in enumerate(normalised):
+            for stem in _stems(text):
+                stem_examples.setdefault(stem, set()).add(index)
+        size = max(self._size, 1)
+        self._stem_examples = {
+            stem: np.array(sorted(indices), dtype=np.intp) for stem, indices in stem_examples.items()
+        }
+        # Rare stems say more: inverse document frequency.
+        self._stem_weight = {
+            stem: float(np.log(size / len(indices))) for stem, indices in stem_examples.items()
+        }
         exact: dict[str, set[int]] = {}
         for index, text in enumerate(normalised):
             exact.setdefault(text, set()).add(index)
@@ -108,6 +127,19 @@ class LexicalIndex:
         ratios = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
         scaled: Scores = ratios.astype(np.float32) / np.float32(100.0)
         return scaled
+
+    def stem_overlap(self, forms: QueryForms) -> Scores:
+        """Return, per example, the idf-weighted share of the message's word stems it contains."""
+        overlap = np.zeros(self._size, dtype=np.float32)
+        stems = _stems(forms.normalised)
+        total = sum(self._stem_weight.get(stem, 0.0) for stem in stems)
+        if total <= 0.0:
+            return overlap
+        for stem in stems:
+            indices = self._stem_examples.get(stem)
+            if indices is not None:
+                overlap[indices] += np.float32(self._stem_weight[stem] / total)
+        return overlap
 
     def alias_intents(self, forms: QueryForms) -> tuple[str, ...]:
         """Intents whose alias words occur in the message (as a word or the start of one)."""

@@ -62,6 +62,7 @@ class Thresholds:
     min_similarity: float = 0.78  # semantic similarity below which nothing fits
     temperature: float = 0.01  # softness of the similarity kernel (semantic scale)
     lexical_weight: float = 0.1  # weight of fuzzy string similarity next to the semantic one
+    stem_weight: float = 0.0  # weight of shared (idf-weighted) word stems
     alias_bonus: float = 0.03  # added to an intent named by an alias word
     cue_bonus: float = 0.03  # added to an intent its cue words point to (cancel, switch)
     neighbours: int = 3  # examples per intent that vote
@@ -165,6 +166,8 @@ class IntentMatcher:
             semantic = (self._vectors @ query).astype(np.float64)
             best_similarity = float(semantic.max())
             scores = semantic + th.lexical_weight * lexical
+            if th.stem_weight:
+                scores += th.stem_weight * self._lexical.stem_overlap(forms)
             temperature = th.temperature
         logits = self._intent_logits(scores, temperature)
         for intent in aliases:
