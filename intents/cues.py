@@ -61,9 +61,7 @@ def _forms(words: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
 
 def _mentions(words: list[str], forms: tuple[tuple[str, bool], ...]) -> bool:
     return any(
-        word.startswith(form) if stem else word == form
-        for word in words
-        for form, stem in forms
+        word.startswith(form) if stem else word == form for word in words for form, stem in forms
     )
 
 

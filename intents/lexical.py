@@ -58,10 +58,10 @@ class LexicalIndex:
         "_consonants",
         "_exact",
         "_latin",
-        "_stem_examples",
-        "_stem_weight",
         "_normalised",
         "_size",
+        "_stem_examples",
+        "_stem_weight",
     )
 
     def __init__(self, catalogue: Catalogue) -> None:
@@ -82,7 +82,8 @@ class LexicalIndex:
                 stem_examples.setdefault(stem, set()).add(index)
         size = max(self._size, 1)
         self._stem_examples = {
-            stem: np.array(sorted(indices), dtype=np.intp) for stem, indices in stem_examples.items()
+            stem: np.array(sorted(indices), dtype=np.intp)
+            for stem, indices in stem_examples.items()
         }
         # Rare stems say more: inverse document frequency.
         self._stem_weight = {

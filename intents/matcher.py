@@ -62,7 +62,7 @@ class Thresholds:
     min_similarity: float = 0.78  # semantic similarity below which nothing fits
     temperature: float = 0.01  # softness of the similarity kernel (semantic scale)
     lexical_weight: float = 0.1  # weight of fuzzy string similarity next to the semantic one
-    stem_weight: float = 0.0  # weight of shared (idf-weighted) word stems
+    stem_weight: float = 0.03  # weight of shared (idf-weighted) word stems
     alias_bonus: float = 0.03  # added to an intent named by an alias word
     cue_bonus: float = 0.03  # added to an intent its cue words point to (cancel, switch)
     neighbours: int = 3  # examples per intent that vote

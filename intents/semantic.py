@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
 
+_BATCH = 32
+
 
 @runtime_checkable
 class SentenceEncoder(Protocol):
@@ -95,7 +97,12 @@ def passage_vectors(
         else:
             if cached.ndim == 2 and cached.shape[0] == len(texts):
                 return np.ascontiguousarray(cached, dtype=np.float32)
-    vectors = encoder.encode_passages(texts) if texts else np.zeros((0, 1), np.float32)
+    # Small batches keep the engine's working memory (and the process's peak RSS) low.
+    chunks = [
+        encoder.encode_passages(texts[start : start + _BATCH])
+        for start in range(0, len(texts), _BATCH)
+    ]
+    vectors = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 1), np.float32)
     if path is not None:
         _write_atomically(path, vectors)
     return vectors

@@ -1,7 +1,7 @@
 """Tune the matcher: cross-validate over the examples, evaluate a labelled set, sweep thresholds.
 
 Run ``python -m intents.tuning [--kb DIR] [--dev FILE] [--sweep]``. Embeddings are memoised
-under ``.cache/intents-tuning`` so repeated runs are fast. Reads the knowledge base's
+under ``.lotse-cache/`` so repeated runs are fast. Reads the knowledge base's
 ``examples/*.yaml`` and ``aliases.yaml`` with a small reader of its own (``intents`` is a leaf).
 """
 
@@ -121,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         overrides["neighbours"] = int(overrides["neighbours"])
     thresholds = dataclasses.replace(Thresholds(), **overrides)  # type: ignore[arg-type]
     catalogue = load_catalogue(args.kb)
-    memo = None if args.no_encoder else MemoEncoder(E5Encoder(), Path(".cache/intents-tuning.npz"))
+    memo_path = Path(".lotse-cache/intents-tuning.npz")
+    memo = None if args.no_encoder else MemoEncoder(E5Encoder(), memo_path)
     if args.folds:
         items, results = cross_validate(catalogue, memo, thresholds, args.folds)
         print("cross-validation:", _summary(metrics(items, results, [0.0] * len(items)), results))

@@ -15,10 +15,11 @@ from nio import AsyncClient, JoinResponse
 
 from adapters.matrix import MatrixAdapter
 from adapters.telegram import TelegramAdapter
-from bot.app import Core, build_core, serve
+from bot.app import Core, build_core
 from bot.clock import FrozenClock
 from bot.handover.roster import load_roster
 from bot.knowledge_store import KnowledgeStore
+from bot.ports import ChatAdapter
 from bot.settings import Settings
 from bot.storage.repositories import DatabaseKeyValueStore
 from tests.adapters.matrix.matrix_user import MatrixUser, fast_failing_config
@@ -97,16 +98,24 @@ async def running_bot(
         client_config=fast_failing_config(),
         sync_timeout_ms=1000,
     )
-    task = asyncio.create_task(serve(core, [telegram, matrix], watch_knowledge=False))
+    adapters: list[ChatAdapter] = [telegram, matrix]
+    for adapter in adapters:
+        core.outbox.attach(adapter)
+    # Each channel is cancelled once, as a graceful stop does it (bot.app.serve cancels them
+    # twice on shutdown, which cuts python-telegram-bot's own stop short).
+    runs = [asyncio.create_task(adapter.run(core.dispatcher)) for adapter in adapters]
     try:
         async with asyncio.timeout(WAIT_S):
             await matrix.wait_ready()
             await channels.telegram.wait_for_request("getUpdates", timeout=WAIT_S)
+        await core.outbox.flush()
         yield core
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for run in runs:
+            run.cancel()
+        for run in runs:
+            with contextlib.suppress(asyncio.CancelledError):
+                await run
         await core.close()
 
 
