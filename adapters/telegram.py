@@ -90,6 +90,7 @@ class TelegramAdapter:
         self._on_message: MessageHandler | None = None
         self._redactor = TokenRedactor(token)
         self._running = False
+        self._ready = asyncio.Event()
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -112,6 +113,11 @@ class TelegramAdapter:
     def name(self) -> ChannelName:
         return CHANNEL
 
+    async def wait_ready(self) -> None:
+        """Return once ``run`` has checked the token and receives updates; ``send`` works
+        from then on."""
+        await self._ready.wait()
+
     # -- receiving -------------------------------------------------------------------------
 
     async def run(self, on_message: MessageHandler) -> None:
@@ -132,11 +138,13 @@ class TelegramAdapter:
                     log.info(
                         "Telegram adapter running (%s)", "webhook" if self._webhook else "polling"
                     )
+                    self._ready.set()
                     await asyncio.Event().wait()
                 finally:
                     # Updates fetched before the stop are still handled, and may still reply.
                     await self._stop(app)
                     self._running = False
+                    self._ready.clear()
         except InvalidToken:
             # PTB's own message quotes the token; keep it out of logs and tracebacks.
             raise AuthenticationError("Telegram rejected the bot token") from None
@@ -254,11 +262,9 @@ class TelegramAdapter:
             await self._call("sendVenue", send_venue)
         if reply.document is not None:
             doc = reply.document
-            send_doc = functools.partial(
-                bot.send_document,
-                chat_id,
-                document=InputFile(doc.content, filename=doc.filename),
-            )
+            upload = InputFile(doc.content, filename=doc.filename)
+            upload.mimetype = doc.mime_type  # PTB would guess it from the file name
+            send_doc = functools.partial(bot.send_document, chat_id, document=upload)
             await self._call("sendDocument", send_doc)
 
     async def _call(self, what: str, request: Callable[[], Awaitable[T]]) -> T:

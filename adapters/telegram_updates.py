@@ -29,7 +29,7 @@ def incoming_from_update(update: Update) -> IncomingMessage | None:
     if query is not None:
         return _incoming_from_callback(query)
     message = update.message
-    if message is None or message.from_user is None:
+    if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     conversation = ConversationRef(channel=CHANNEL, chat_id=ChatId(str(message.chat.id)))
     common: dict[str, Any] = {
@@ -40,7 +40,7 @@ def incoming_from_update(update: Update) -> IncomingMessage | None:
         "received_at": message.date,
     }
     if message.text is not None:
-        return IncomingMessage(kind=MessageKind.TEXT, text=message.text, **common)
+        return IncomingMessage(kind=MessageKind.TEXT, text=_plain_command(message.text), **common)
     if message.location is not None:
         point = Location(lat=message.location.latitude, lon=message.location.longitude)
         return IncomingMessage(kind=MessageKind.LOCATION, location=point, **common)
@@ -63,6 +63,15 @@ def _incoming_from_callback(query: CallbackQuery) -> IncomingMessage | None:
     if data in FEEDBACK_DATA:
         return IncomingMessage(kind=MessageKind.FEEDBACK, text=FEEDBACK_DATA[data], **common)
     return IncomingMessage(kind=MessageKind.CHOICE, choice=data, **common)
+
+
+def _plain_command(text: str) -> str:
+    """In groups Telegram addresses commands to a bot ("/help@lotse_bot"); the core wants
+    "/help"."""
+    if not text.startswith("/"):
+        return text
+    command, space, rest = text.partition(" ")
+    return command.split("@", 1)[0] + space + rest
 
 
 def _has_attachment(message: Message) -> bool:

@@ -100,11 +100,11 @@ async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge:
     """Run the channels in one TaskGroup until they end or the task is cancelled."""
     for adapter in adapters:
         core.outbox.attach(adapter)
-    await core.outbox.flush()
     async with asyncio.TaskGroup() as group:
         entry = core.dispatcher_entry or core.dispatcher
         runs = [group.create_task(a.run(entry)) for a in adapters]
         helpers = [group.create_task(job()) for job in core.background]
+        helpers.append(group.create_task(_flush_when_ready(core, adapters)))
         if watch_knowledge:
             helpers.append(
                 group.create_task(core.knowledge.watch(core.settings.knowledge_poll_seconds))
@@ -113,3 +113,14 @@ async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge:
         await asyncio.gather(*runs)
         for task in helpers:
             task.cancel()
+
+
+async def _flush_when_ready(core: Core, adapters: Sequence[ChatAdapter]) -> None:
+    """Send replies left over from the last run once every channel can send again."""
+    for adapter in adapters:
+        wait_ready = getattr(adapter, "wait_ready", None)
+        if wait_ready is not None:
+            await wait_ready()
+    sent = await core.outbox.flush()
+    if sent:
+        log.info("sent %d reply(ies) left over from the last run", sent)

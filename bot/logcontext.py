@@ -43,3 +43,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # httpx logs every request line (one per Telegram poll) at INFO, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))

@@ -50,6 +50,7 @@ class MatchResult:
     confidence: float
     decision: Decision
     alternatives: tuple[Scored, ...]
+    semantic: bool = False  # whether the sentence encoder took part (False: the fast path)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,9 +67,10 @@ class Thresholds:
     alias_bonus: float = 0.03  # added to an intent named by an alias word
     cue_bonus: float = 0.03  # added to an intent its cue words point to (cancel, switch)
     neighbours: int = 3  # examples per intent that vote
-    lexical_only_temperature: float = 0.06  # kernel softness without an encoder
-    skip_encoder: float = 0.92  # lexical similarity that makes the semantic layer unnecessary
-    skip_margin: float = 0.2  # ... when the next intent's is lower by at least this much
+    lexical_only_temperature: float = 0.05  # kernel softness of the lexical layer alone
+    lexical_stem_weight: float = 0.1  # weight of shared word stems in the lexical layer alone
+    skip_encoder: float = 0.7  # lexical-only probability from which the encoder is not asked
+    skip_emergency: float = 0.05  # ... unless the lexical layer gives emergency this much
 
 
 class IntentMatcher:
@@ -139,55 +141,72 @@ class IntentMatcher:
         """The thresholds in use."""
         return self._thresholds
 
+    def clear_query_cache(self) -> None:
+        """Forget the cached query vectors (so that a measurement sees only new messages)."""
+        self._queries.clear()
+
     def match(self, text: str, *, hints: Sequence[str] = ()) -> MatchResult:
         """Identify the language of ``text`` and the intent it expresses."""
         guess = self._identifier.identify(text, hints=hints)
         forms = QueryForms.of(text)
         if not forms.normalised or len(self._example_intents) == 0:
             return self._result(guess, UNKNOWN, 0.0, Decision.UNKNOWN, ())
-        probabilities, best_similarity = self._probabilities(forms)
-        return self._decide(guess, forms, probabilities, best_similarity)
+        probabilities, best_similarity, semantic = self._probabilities(forms)
+        return self._decide(guess, forms, probabilities, best_similarity, semantic=semantic)
 
-    def _probabilities(self, forms: QueryForms) -> tuple[npt.NDArray[np.float64], float]:
-        """Return a probability per intent and the best semantic similarity (1.0 if unused)."""
+    def _probabilities(self, forms: QueryForms) -> tuple[npt.NDArray[np.float64], float, bool]:
+        """Return a probability per intent, the best semantic similarity (1.0 if unused) and
+        whether the encoder took part.
+
+        The cascade: an exact example answers at once; otherwise the lexical layer scores
+        alone, and the encoder is asked only when that score is not already confident
+        (``skip_encoder``) or leans towards an emergency (``skip_emergency``).
+        """
         th = self._thresholds
-        lexical = self._lexical.similarities(forms)
-        aliases = self._lexical.alias_intents(forms)
         exact = self._lexical.exact(forms)
         exact_intents = {int(self._example_intents[index]) for index in exact}
         if len(exact_intents) == 1:
-            return self._one_hot(exact_intents.pop(), 0.97), 1.0
-        if self._vectors is None or self._encoder is None or self._lexically_certain(lexical):
-            scores = lexical.astype(np.float64)
-            temperature = th.lexical_only_temperature
-            best_similarity = 1.0
-        else:
-            query = self._queries.vector(self._encoder, forms.cleaned)
-            semantic = (self._vectors @ query).astype(np.float64)
-            best_similarity = float(semantic.max())
-            scores = semantic + th.lexical_weight * lexical
-            if th.stem_weight:
-                scores += th.stem_weight * self._lexical.stem_overlap(forms)
-            temperature = th.temperature
+            return self._one_hot(exact_intents.pop(), 0.97), 1.0, False
+        lexical = self._lexical.similarities(forms).astype(np.float64)
+        stems = self._lexical.stem_overlap(forms).astype(np.float64)
+        bonuses = [(intent, th.alias_bonus) for intent in self._lexical.alias_intents(forms)]
+        bonuses += [(intent, th.cue_bonus) for intent in cued_intents(forms.normalised)]
+        lexical_only = self._softmax(
+            lexical + th.lexical_stem_weight * stems, th.lexical_only_temperature, bonuses
+        )
+        if self._vectors is None or self._encoder is None or self._lexically_sure(lexical_only):
+            return lexical_only, 1.0, False
+        query = self._queries.vector(self._encoder, forms.cleaned)
+        semantic = (self._vectors @ query).astype(np.float64)
+        scores = semantic + th.lexical_weight * lexical + th.stem_weight * stems
+        probabilities = self._softmax(scores, th.temperature, bonuses)
+        return probabilities, float(semantic.max()), True
+
+    def _softmax(
+        self,
+        scores: npt.NDArray[np.float64],
+        temperature: float,
+        bonuses: Sequence[tuple[str, float]],
+    ) -> npt.NDArray[np.float64]:
+        """Per-intent probabilities from example scores, plus alias and cue bonuses."""
         logits = self._intent_logits(scores, temperature)
-        for intent in aliases:
+        for intent, bonus in bonuses:
             if intent in self._intents:
-                logits[self._intents.index(intent)] += th.alias_bonus / temperature
-        for intent in cued_intents(forms.normalised):
-            if intent in self._intents:
-                logits[self._intents.index(intent)] += th.cue_bonus / temperature
+                logits[self._intents.index(intent)] += bonus / temperature
         logits -= logits.max()
         weights = np.exp(logits)
-        return weights / weights.sum(), best_similarity
+        probabilities: npt.NDArray[np.float64] = weights / weights.sum()
+        return probabilities
 
-    def _lexically_certain(self, lexical: npt.NDArray[np.float32]) -> bool:
+    def _lexically_sure(self, probabilities: npt.NDArray[np.float64]) -> bool:
+        """Whether the lexical layer alone is confident enough to skip the encoder.
+
+        Emergencies are never settled by spelling alone: emergency words win in ``_decide``
+        either way, and a message the lexical layer thinks may be one goes to the encoder.
+        """
         th = self._thresholds
-        best = int(lexical.argmax())
-        if lexical[best] < th.skip_encoder:
-            return False
-        others = self._example_intents != self._example_intents[best]
-        runner_up = float(lexical[others].max()) if others.any() else 0.0
-        return float(lexical[best]) - runner_up >= th.skip_margin
+        emergency = float(probabilities[self._intents.index(EMERGENCY)])
+        return float(probabilities.max()) >= th.skip_encoder and emergency < th.skip_emergency
 
     def _intent_logits(
         self, scores: npt.NDArray[np.float64], temperature: float
@@ -216,6 +235,8 @@ class IntentMatcher:
         forms: QueryForms,
         probabilities: npt.NDArray[np.float64],
         best_similarity: float,
+        *,
+        semantic: bool,
     ) -> MatchResult:
         th = self._thresholds
         order = [int(index) for index in np.argsort(-probabilities, kind="stable")]
@@ -223,16 +244,24 @@ class IntentMatcher:
         emergency_probability = float(probabilities[self._intents.index(EMERGENCY)])
         if self._emergency.mentions_emergency(forms.normalised):
             confidence = max(emergency_probability, 0.95)
-            return self._result(guess, EMERGENCY, confidence, Decision.ANSWER, ranked)
+            return self._result(
+                guess, EMERGENCY, confidence, Decision.ANSWER, ranked, semantic=semantic
+            )
         if emergency_probability >= th.emergency:
-            return self._result(guess, EMERGENCY, emergency_probability, Decision.ANSWER, ranked)
+            return self._result(
+                guess, EMERGENCY, emergency_probability, Decision.ANSWER, ranked, semantic=semantic
+            )
         intent, confidence = ranked[0]
         if intent == UNKNOWN:
-            return self._result(guess, UNKNOWN, confidence, Decision.UNKNOWN, ranked)
+            return self._result(
+                guess, UNKNOWN, confidence, Decision.UNKNOWN, ranked, semantic=semantic
+            )
         if best_similarity < th.min_similarity or confidence < th.ask:
-            return self._result(guess, UNKNOWN, 1.0 - confidence, Decision.UNKNOWN, ranked)
+            return self._result(
+                guess, UNKNOWN, 1.0 - confidence, Decision.UNKNOWN, ranked, semantic=semantic
+            )
         decision = Decision.ANSWER if confidence >= th.answer else Decision.ASK
-        return self._result(guess, intent, confidence, decision, ranked)
+        return self._result(guess, intent, confidence, decision, ranked, semantic=semantic)
 
     @staticmethod
     def _result(
@@ -241,6 +270,8 @@ class IntentMatcher:
         confidence: float,
         decision: Decision,
         ranked: Sequence[tuple[str, float]],
+        *,
+        semantic: bool = False,
     ) -> MatchResult:
         alternatives = tuple(
             Scored(intent=other, confidence=round(probability, 4))
@@ -254,4 +285,5 @@ class IntentMatcher:
             confidence=round(min(max(confidence, 0.0), 1.0), 4),
             decision=decision,
             alternatives=alternatives,
+            semantic=semantic,
         )

@@ -128,6 +128,10 @@ class QueryCache:
         self._capacity = capacity
         self._entries: OrderedDict[str, Vectors] = OrderedDict()
 
+    def clear(self) -> None:
+        """Forget every cached vector."""
+        self._entries.clear()
+
     def vector(self, encoder: SentenceEncoder, text: str) -> Vectors:
         """Return the query vector of ``text``, embedding it only on a cache miss."""
         cached = self._entries.get(text)

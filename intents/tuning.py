@@ -100,9 +100,15 @@ def cross_validate(
 
 def _summary(report: dict[str, object], results: Sequence[MatchResult]) -> str:
     asks = sum(r.decision is Decision.ASK for r in results) / max(len(results), 1)
+    fast = sum(not r.semantic for r in results) / max(len(results), 1)
+    per_lang = report["per_lang"]
+    assert isinstance(per_lang, dict)
+    lowest = min((stats["intent_accuracy"] for stats in per_lang.values()), default=0.0)
     return (
-        f"intent {report['intent_accuracy']:.3f}  lang {report['lang_accuracy']:.3f}  "
-        f"confident-wrong {report['confident_wrong_rate']:.3f}  ask {asks:.3f}"
+        f"intent {report['intent_accuracy']:.3f}  lowest lang {lowest:.3f}  "
+        f"lang {report['lang_accuracy']:.3f}  "
+        f"confident-wrong {report['confident_wrong_rate']:.3f}  ask {asks:.3f}  "
+        f"fast path {fast:.3f}"
     )
 
 

@@ -44,23 +44,16 @@ def install_handover(core: Core, roster: StaffRoster) -> HandoverFeature:
         service=service, database=core.database, outbox=core.outbox, clock=core.clock
     )
     core.background.append(escalation.run_forever)
-    channels = {room.channel for room in roster.rooms}
-    _offer(core, "staff_notifier", notifier)
-    _offer(core, "staff_rooms", {channel: roster.room_ids(channel) for channel in channels})
+    # Office notices (bookings) reach the staff rooms; `lotse run` tells each channel its rooms.
+    core.staff_notifier = notifier
+    for channel in {room.channel for room in roster.rooms}:
+        core.staff_rooms.setdefault(channel, set()).update(roster.room_ids(channel))
     log.info(
         "handover on: %d staff member(s), %d staff room(s)", len(roster.members), len(roster.rooms)
     )
     return HandoverFeature(
         roster=roster, service=service, notifier=notifier, escalation=escalation
     )
-
-
-def _offer(core: Core, name: str, value: object) -> None:
-    """Set a field the composition root declares for other features and for `lotse run`."""
-    try:
-        setattr(core, name, value)
-    except AttributeError:
-        log.warning("the core has no field %s; handover cannot provide it", name)
 
 
 def install(core: Core) -> None:

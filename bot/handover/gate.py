@@ -29,12 +29,14 @@ log = logging.getLogger(__name__)
 _COMMAND = re.compile(r"^[!/]([A-Za-z]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
 """``!claim K7F2`` as typed in Matrix; ``/claim@LotseBot K7F2`` as Telegram groups send it."""
 STAFF_COMMANDS = frozenset({"claim", "reply", "close", "takeover", "cases", "show", "help"})
+STAFF_TEXT_LIMIT = 4000
+"""Staff may write more than users (an explanation, a list of documents); channels split it."""
 
 
 def staff_text(text: str) -> str:
     """What staff typed, cleaned line by line: their line breaks reach the user."""
     lines = (clean(line) for line in text.split("\n"))
-    return "\n".join(lines).strip()[:MAX_CHARS]
+    return "\n".join(lines).strip()[:STAFF_TEXT_LIMIT]
 
 
 class StaffRoomGate:

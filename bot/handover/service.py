@@ -78,7 +78,7 @@ class HandoverService:
         )
         first = self.roster.first_rooms(facts.lang, facts.district)
         case = await cases.open(ref, facts, [room.ref for room in first], ctx.now)
-        if _worth_forwarding(ctx.message, ctx.text):
+        if ctx.choice is None and _worth_forwarding(ctx.message, ctx.text):
             await cases.record(case, Author.USER, ctx.text, ctx.now)
         case.user_told_at = ctx.now
         log.info("handover case %s opened (%s, lang %s)", case.id, reason, case.lang)
@@ -232,7 +232,7 @@ class HandoverService:
     ) -> StaffAnswer:
         """``K7F2 text``, or just ``text`` when the member has exactly one case."""
         cases = CaseRepository(session)
-        first, _, rest = args.strip().partition(" ")
+        first, rest = [*args.split(maxsplit=1), "", ""][:2]
         case = await cases.get(first) if first else None
         text = rest.strip() if case is not None else args.strip()
         if case is None:

@@ -1,129 +1,36 @@
-"""TelegramAdapter: real python-telegram-bot over HTTP against the local Bot API double."""
+"""TelegramAdapter: messages in, replies out; real python-telegram-bot over the Bot API double."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import socket
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-import aiohttp
 import pytest
+from telegram import Update
 
-from adapters.telegram import TelegramAdapter, WebhookConfig
 from adapters.telegram_replies import split_text
-from bot.errors import AuthenticationError, DeliveryError
+from adapters.telegram_updates import incoming_from_update
 from bot.messages import (
-    ChannelName,
-    ChatId,
     Choice,
-    ConversationRef,
     Document,
     IncomingMessage,
     Location,
     MessageKind,
     Reply,
-    Venue,
 )
 from bot.ports import ChatAdapter
+from tests.adapters.telegram_harness import (
+    CHAT,
+    ICS,
+    VENUE,
+    conversation,
+    make_adapter,
+    running,
+    texts,
+)
 from tests.doubles.telegram_api import TelegramDouble
 
 pytestmark = pytest.mark.e2e
-
-CHAT = 424242
-ReplyFor = Callable[[IncomingMessage], Reply | None]
-
-
-def echo(message: IncomingMessage) -> Reply | None:
-    return Reply(text=f"echo: {message.text or message.choice or message.kind.value}")
-
-
-class Recorder:
-    """An on_message for tests: records every message and answers with ``reply_for``."""
-
-    def __init__(self, adapter: TelegramAdapter, reply_for: ReplyFor = echo) -> None:
-        self.adapter = adapter
-        self.reply_for = reply_for
-        self.messages: list[IncomingMessage] = []
-        self.errors: list[Exception] = []
-        self._arrived = asyncio.Event()
-
-    async def __call__(self, message: IncomingMessage) -> None:
-        self.messages.append(message)
-        self._arrived.set()
-        reply = self.reply_for(message)
-        if reply is not None:
-            try:
-                await self.adapter.send(message.conversation, reply)
-            except DeliveryError as exc:
-                self.errors.append(exc)
-
-    async def wait_for(self, n: int) -> list[IncomingMessage]:
-        async with asyncio.timeout(10):
-            while len(self.messages) < n:
-                self._arrived.clear()
-                await self._arrived.wait()
-        return self.messages
-
-
-def make_adapter(
-    tg: TelegramDouble,
-    *,
-    webhook: WebhookConfig | None = None,
-    request_timeout: float = 5.0,
-    max_attempts: int = 5,
-) -> TelegramAdapter:
-    return TelegramAdapter(
-        token=tg.token,
-        base_url=tg.base_url,
-        webhook=webhook,
-        poll_timeout=2.0,
-        request_timeout=request_timeout,
-        max_attempts=max_attempts,
-        backoff=0.05,
-    )
-
-
-def conversation(chat_id: int) -> ConversationRef:
-    return ConversationRef(channel=ChannelName("telegram"), chat_id=ChatId(str(chat_id)))
-
-
-@asynccontextmanager
-async def running(
-    tg: TelegramDouble,
-    reply_for: ReplyFor = echo,
-    *,
-    webhook: WebhookConfig | None = None,
-    request_timeout: float = 5.0,
-    max_attempts: int = 5,
-) -> AsyncIterator[Recorder]:
-    """Run an adapter against ``tg`` for the block; cancel it and check it stopped after."""
-    adapter = make_adapter(
-        tg, webhook=webhook, request_timeout=request_timeout, max_attempts=max_attempts
-    )
-    recorder = Recorder(adapter, reply_for)
-    async with asyncio.TaskGroup() as group:
-        task = group.create_task(adapter.run(recorder))
-        first_fetch = "setWebhook" if webhook else "getUpdates"
-        await tg.wait_for_request(first_fetch)
-        try:
-            yield recorder
-        finally:
-            task.cancel()
-    assert task.cancelled()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def texts(tg: TelegramDouble) -> list[str]:
-    return [str(call.params["text"]) for call in tg.sent_by("sendMessage")]
 
 
 async def test_adapter_satisfies_the_protocol(telegram_double: TelegramDouble) -> None:
@@ -141,18 +48,6 @@ async def test_polling_starts_with_get_me_delete_webhook_get_updates(
     methods = [call.method for call in tg.requests]
     assert methods[:3] == ["getMe", "deleteWebhook", "getUpdates"]
     assert tg.requests[2].params["timeout"] == 2
-
-
-async def test_polling_survives_failing_get_updates(telegram_double: TelegramDouble) -> None:
-    tg = telegram_double
-    tg.fail_next("getUpdates", status=502)
-    tg.fail_next("getUpdates", status=429, retry_after=1)
-    async with running(tg) as bot:
-        tg.user_says(CHAT, "still there?")
-        await bot.wait_for(1)
-        await tg.wait_for_sent(1)
-    assert [status for _, status in tg.faults_served] == [502, 429]
-    assert texts(tg) == ["echo: still there?"]
 
 
 async def test_text_reaches_on_message_with_language_hint(telegram_double: TelegramDouble) -> None:
@@ -188,6 +83,18 @@ async def test_commands_pass_through_as_text_and_regional_tags_shrink(
     assert [m.text for m in messages] == ["/start", "/language", "/help", "/human", "/delete"]
     assert {m.kind for m in messages} == {MessageKind.TEXT}
     assert {m.lang_hint for m in messages} == {"pt"}
+
+
+async def test_commands_addressed_to_the_bot_lose_the_address(
+    telegram_double: TelegramDouble,
+) -> None:
+    tg = telegram_double
+    async with running(tg, lambda _: None) as bot:
+        tg.user_says(CHAT, "/help@lotse_test_bot")
+        tg.user_says(CHAT, "/start@lotse_test_bot ar")
+        tg.user_says(CHAT, "mail me at a@b.de")
+        messages = await bot.wait_for(3)
+    assert [m.text for m in messages] == ["/help", "/start ar", "mail me at a@b.de"]
 
 
 async def test_user_text_is_sent_back_verbatim_without_markup(
@@ -343,16 +250,6 @@ async def test_media_becomes_unsupported(telegram_double: TelegramDouble, what: 
     assert call.params["text"] == f"echo: {message.text or 'unsupported'}"
 
 
-VENUE = Venue(
-    name="Migrationsberatung Nord",
-    address="Schützenstraße 42, 44147 Dortmund",
-    lat=51.5225,
-    lon=7.4611,
-    map_url="https://www.openstreetmap.org/?mlat=51.5225&mlon=7.4611",
-)
-ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
-
-
 async def test_venue_and_document_follow_the_text(telegram_double: TelegramDouble) -> None:
     tg = telegram_double
     reply = Reply(
@@ -411,144 +308,30 @@ def test_split_text_counts_utf16_and_cuts_words_when_it_must() -> None:
     assert split_text("   ") == []
 
 
-async def test_every_reply_arrives_once_despite_429_5xx_and_timeouts(
-    telegram_double: TelegramDouble,
-) -> None:
-    tg = telegram_double
-    tg.fail_next("sendMessage", status=429, retry_after=1)
-    tg.fail_next("sendMessage", status=500)
-    tg.fail_next("sendMessage", status=502)
-    tg.stall_next("sendMessage", seconds=2.5)
-    tg.fail_next("sendVenue", status=500)
-    tg.fail_next("sendDocument", status=429, retry_after=1)
-
-    def reply_for(message: IncomingMessage) -> Reply:
-        if message.text == "last":
-            document = Document(filename="t.ics", mime_type="text/calendar", content=ICS)
-            return Reply(text="with venue", venue=VENUE, document=document)
-        return Reply(text=f"echo: {message.text}")
-
-    async with running(tg, reply_for, request_timeout=1.0) as bot:
-        for number in range(6):
-            tg.user_says(CHAT, f"m{number}")
-        tg.user_says(CHAT, "last")
-        await bot.wait_for(7)
-        await tg.wait_for_sent(9)
-        await asyncio.sleep(0.3)
-    assert bot.errors == []
-    assert texts(tg) == [f"echo: m{n}" for n in range(6)] + ["with venue"]
-    assert len(tg.sent_by("sendVenue")) == 1
-    assert len(tg.sent_by("sendDocument")) == 1
-    assert sorted(tg.faults_served) == sorted(
-        [
-            ("sendMessage", 429),
-            ("sendMessage", 500),
-            ("sendMessage", 502),
-            ("sendMessage", 0),
-            ("sendVenue", 500),
-            ("sendDocument", 429),
-        ]
-    )
+def test_messages_from_other_bots_and_service_messages_are_ignored() -> None:
+    chat = {"id": CHAT, "type": "private", "first_name": "Test"}
+    from_bot = {"id": 9, "is_bot": True, "first_name": "Other"}
+    person = {"id": CHAT, "is_bot": False, "first_name": "Test"}
+    by_bot = {"message_id": 1, "date": 0, "chat": chat, "from": from_bot, "text": "hi"}
+    pinned = {"message_id": 2, "date": 0, "chat": chat, "from": person, "pinned_message": by_bot}
+    for message in (by_bot, pinned):
+        update = Update.de_json({"update_id": 1, "message": message}, None)
+        assert update is not None
+        assert incoming_from_update(update) is None
 
 
-async def test_persistent_failure_becomes_delivery_error(telegram_double: TelegramDouble) -> None:
-    tg = telegram_double
-    tg.fail_next("sendMessage", status=500, times=3)
-    tg.fail_next("sendMessage", status=403)
-    async with running(tg, max_attempts=3) as bot:
-        tg.user_says(CHAT, "one")
-        tg.user_says(CHAT, "two")
-        tg.user_says(CHAT, "three")
-        await bot.wait_for(3)
-        await tg.wait_for_sent(1)
-        await asyncio.sleep(0.2)
-    assert len(bot.errors) == 2
-    assert all(isinstance(e, DeliveryError) for e in bot.errors)
-    assert texts(tg) == ["echo: three"]
-
-
-async def test_invalid_token_raises_authentication_error(
-    telegram_double: TelegramDouble,
-) -> None:
-    adapter = TelegramAdapter(token="999:not-the-token", base_url=telegram_double.base_url)
-    with pytest.raises(AuthenticationError):
-        await asyncio.wait_for(adapter.run(Recorder(adapter)), 10)
-
-
-async def test_send_before_run_is_a_delivery_error(telegram_double: TelegramDouble) -> None:
-    adapter = make_adapter(telegram_double)
-    with pytest.raises(DeliveryError):
-        await adapter.send(conversation(1), Reply(text="hi"))
-
-
-async def test_webhook_mode_receives_posted_updates(telegram_double: TelegramDouble) -> None:
-    tg = telegram_double
-    port = free_port()
-    hook = WebhookConfig(
-        public_url=f"http://127.0.0.1:{port}/lotse/telegram",
-        listen="127.0.0.1",
-        port=port,
-        secret_token="s3cret-Token_1",
-    )
-    async with running(tg, webhook=hook) as bot:
-        assert tg.webhook_url == f"http://127.0.0.1:{port}/lotse/telegram"
-        tg.user_says(CHAT, "über webhook", language_code="uk")
-        (message,) = await bot.wait_for(1)
-        (call,) = await tg.wait_for_sent(1)
-        forged = {"update_id": 1, "message": {"message_id": 9, "date": 0, "chat": {}}}
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(hook.public_url, json=forged) as response,
-        ):
-            assert response.status == 403
-    assert message.text == "über webhook"
-    assert message.lang_hint == "uk"
-    assert call.params["text"] == "echo: über webhook"
-    assert tg.webhook_deliveries == 1
-    assert not any(c.method == "getUpdates" for c in tg.requests)
-    assert len(bot.messages) == 1
-
-
-async def test_webhook_without_a_secret_gets_a_random_one(
-    telegram_double: TelegramDouble,
-) -> None:
-    tg = telegram_double
-    port = free_port()
-    hook = WebhookConfig(
-        public_url="https://bot.example.org/hook",
-        listen="127.0.0.1",
-        port=port,
-        url_path="",
-    )
-    async with running(tg, webhook=hook):
-        call = await tg.wait_for_request("setWebhook")
-    assert call.params["url"] == "https://bot.example.org/hook"
-    assert len(str(call.params["secret_token"])) >= 32
-
-
-async def test_the_token_never_reaches_the_log(
-    telegram_double: TelegramDouble, caplog: pytest.LogCaptureFixture
-) -> None:
-    tg = telegram_double
-    with caplog.at_level(logging.DEBUG):
-        async with running(tg):
-            tg.user_says(CHAT, "hallo")
-            await tg.wait_for_sent(1)
-    assert any("getUpdates" in record.getMessage() for record in caplog.records)
-    assert not any(tg.token in record.getMessage() for record in caplog.records)
-
-
-async def test_cancelling_run_stops_polling_and_confirms_updates(
-    telegram_double: TelegramDouble,
-) -> None:
-    tg = telegram_double
-    async with running(tg) as bot:
-        tg.user_says(CHAT, "hallo")
-        await bot.wait_for(1)
-        await tg.wait_for_sent(1)
-    await tg.wait_until_consumed(timeout=5)
-    seen = len(tg.requests)
-    await asyncio.sleep(0.5)
-    assert len(tg.requests) == seen
-    with pytest.raises(DeliveryError):
-        await bot.adapter.send(conversation(1), Reply(text="x"))
+def test_a_click_under_an_inline_message_belongs_to_the_user_chat() -> None:
+    query = {
+        "id": "q1",
+        "from": {"id": 31, "is_bot": False, "first_name": "T", "language_code": "fa"},
+        "chat_instance": "c",
+        "inline_message_id": "im1",
+        "data": "intent:kita",
+    }
+    update = Update.de_json({"update_id": 2, "callback_query": query}, None)
+    assert update is not None
+    message = incoming_from_update(update)
+    assert message is not None
+    assert message.conversation == conversation(31)
+    assert message.kind is MessageKind.CHOICE
+    assert message.lang_hint == "fa"

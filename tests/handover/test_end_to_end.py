@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +121,7 @@ async def running_bot(
 
 
 async def _person(synapse: Synapse, localpart_hint: str) -> MatrixUser:
-    account = synapse.register(f"{localpart_hint}-{id(object()):x}")
+    account = synapse.register(f"{localpart_hint}-{secrets.token_hex(4)}")
     person = MatrixUser(synapse, account)
     await person.start()
     return person

@@ -200,3 +200,28 @@ async def test_one_active_case_per_conversation(handover: Handover) -> None:
     async with handover.core.database.unit_of_work() as session:
         cases = (await session.execute(select(CaseRow))).scalars().all()
     assert len(cases) == 1
+
+
+async def test_telegram_style_commands_work_in_a_staff_group(handover: Handover) -> None:
+    await handover.users.say(USER, "/human", lang_hint="en")
+    case_id = handover.last_case_id()
+    await handover.staff_says(ANA, f"/claim@lotse_bot {case_id}")
+    assert handover.user_texts(USER)[-1].startswith("Ana from the advice office")
+
+
+async def test_asking_again_after_closing_opens_a_new_case(handover: Handover) -> None:
+    await handover.users.say(USER, "/human", lang_hint="en")
+    first = handover.last_case_id()
+    await handover.staff_says(ANA, f"!close {first}")
+    await handover.users.say(USER, "2")
+    second = handover.last_case_id()
+    assert second != first
+    assert "asked again after closing" in handover.room_texts()[-1]
+    assert "Nutzer/user: 2" not in handover.room_texts()[-1]
+
+
+async def test_a_reply_may_start_on_the_next_line(handover: Handover) -> None:
+    await handover.users.say(USER, "/human", lang_hint="en")
+    case_id = handover.last_case_id()
+    await handover.staff_says(ANA, f"!reply {case_id}\nPlease bring:\n- passport\n- rent contract")
+    assert handover.user_texts(USER)[-1] == "Ana: Please bring:\n- passport\n- rent contract"

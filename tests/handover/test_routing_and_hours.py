@@ -134,3 +134,11 @@ async def test_the_user_hears_passed_on_at_most_every_half_hour(handover: Handov
     [told] = await handover.users.say(USER, "two")
     assert told.text == "Your message has been passed on. A person will answer here."
     assert await handover.users.say(USER, "three") == []
+
+
+async def test_installing_handover_names_the_staff_rooms_and_the_notifier(
+    two_rooms: Handover,
+) -> None:
+    core = two_rooms.core
+    assert isinstance(core.staff_notifier, StaffRoomNotifier)
+    assert core.staff_rooms == {"matrix": {ROOM, RO_ROOM}}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from intents.catalogue import Alias, Catalogue, Example
 from intents.evaluation import LabelledItem, evaluate, load_jsonl
 from intents.languages import LANGUAGES, LanguageIdentifier
-from intents.matcher import Decision, IntentMatcher, MatchResult
+from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
 from intents.normalise import normalise
 from tests.intents.conftest import DEV_SET, TrigramEncoder
 
@@ -183,6 +183,54 @@ def test_repeated_queries_use_the_query_cache(identifier: LanguageIdentifier) ->
     for _ in range(5):
         matcher.match("wann bekomme ich einen termin für den kurs")
     assert encoder.query_calls == 1
+
+
+def test_confident_lexical_match_skips_the_encoder(identifier: LanguageIdentifier) -> None:
+    encoder = TrigramEncoder()
+    matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier)
+    result = matcher.match("wo muss ich mich bitte anmelden")
+    assert (result.intent, result.decision, result.semantic) == (
+        "registration",
+        Decision.ANSWER,
+        False,
+    )
+    assert encoder.query_calls == 0
+
+
+def test_unsure_lexical_match_asks_the_encoder(identifier: LanguageIdentifier) -> None:
+    encoder = TrigramEncoder()
+    matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier)
+    assert matcher.match("morgen vielleicht irgendwas anderes").semantic
+    assert encoder.query_calls == 1
+
+
+def test_without_the_fast_path_the_encoder_is_always_asked(
+    identifier: LanguageIdentifier,
+) -> None:
+    encoder = TrigramEncoder()
+    never_skip = Thresholds(skip_encoder=1.1)
+    matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier, thresholds=never_skip)
+    assert matcher.match("wo muss ich mich bitte anmelden").semantic
+    assert encoder.query_calls == 1
+
+
+def test_emergency_words_win_on_the_fast_path(identifier: LanguageIdentifier) -> None:
+    encoder = TrigramEncoder()
+    matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier)
+    result = matcher.match("wo muss ich mich anmelden, mein mann atmet nicht")
+    assert (result.intent, result.decision) == ("emergency", Decision.ANSWER)
+
+
+def test_clearing_the_query_cache_makes_the_next_query_new(
+    identifier: LanguageIdentifier,
+) -> None:
+    encoder = TrigramEncoder()
+    matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier)
+    text = "wann bekomme ich einen termin für den kurs"
+    first = matcher.match(text)
+    matcher.clear_query_cache()
+    assert matcher.match(text) == first
+    assert encoder.query_calls == 2
 
 
 def test_empty_catalogue_answers_unknown_or_emergency() -> None:
