@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bot.booking import install as install_booking
@@ -110,7 +111,8 @@ async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge:
                 group.create_task(core.knowledge.watch(core.settings.knowledge_poll_seconds))
             )
         # The channels decide when serving ends (console: end of input; others: cancellation).
-        await asyncio.gather(*runs)
+        # asyncio.wait, not gather: on cancellation the TaskGroup alone stops each channel once.
+        await asyncio.wait(runs)
         for task in helpers:
             task.cancel()
 
@@ -124,3 +126,12 @@ async def _flush_when_ready(core: Core, adapters: Sequence[ChatAdapter]) -> None
     sent = await core.outbox.flush()
     if sent:
         log.info("sent %d reply(ies) left over from the last run", sent)
+    while True:
+        # A reply whose delivery failed (a channel hiccup) is tried again; only older ones, so
+        # a reply the dispatcher is delivering right now is never sent twice.
+        await asyncio.sleep(OUTBOX_RETRY_SECONDS)
+        await core.outbox.flush(older_than=core.clock.now() - OUTBOX_RETRY_AGE)
+
+
+OUTBOX_RETRY_SECONDS = 60.0
+OUTBOX_RETRY_AGE = timedelta(minutes=2)

@@ -100,24 +100,19 @@ class Outbox:
                 await enqueue(session, item, now)
         await self.deliver(items)
 
-    async def flush(self) -> int:
-        """Send everything left over (after a restart); returns how many were sent."""
+    async def flush(self, older_than: datetime | None = None) -> int:
+        """Send what is left over (after a restart, or a failed delivery); returns how many."""
+        query = select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id)
+        if older_than is not None:
+            query = query.where(OutboxRow.created_at < older_than)
         async with self._database.unit_of_work() as session:
-            rows = (
-                (
-                    await session.execute(
-                        select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            pending = [
-                (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id)),
-                 reply_from_json(r.payload))
-                for r in rows
-                if r.channel in self._adapters
-            ]  # fmt: skip
+            rows = (await session.execute(query)).scalars().all()
+        pending = [
+            (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id)),
+             reply_from_json(r.payload))
+            for r in rows
+            if r.channel in self._adapters
+        ]  # fmt: skip
         sent = 0
         for outgoing_id, to, reply in pending:
             sent += await self._send(outgoing_id, to, reply)

@@ -22,7 +22,7 @@ CANCEL_WORDS: tuple[str, ...] = (
     "الغاء", "الغی", "الغي", "تاجیل", "تأجيل", "اجل", "لغو", "کنسل", "كنسل", "لغوه",
     # tr ro pl ku so sq ti
     "iptal", "ertele*", "anula*", "amana*", "reprogram*", "odwol*", "przeloz*", "przesun*",
-    "betal*", "baaj*", "kansal*", "anulo*", "shty*", "ሰርዝ*", "ሰረዝ*", "ኣተሓላልፍ*",
+    "betal*", "baaj*", "kansal*", "anulo*", "shty*", "ሰርዝ*", "ሰርዙ*", "ሰረዝ*", "ኣተሓላልፍ*",
 )  # fmt: skip
 
 # Verbs of writing, speaking and answering: with a language name they ask the bot to switch.

@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import DateTime, Dialect, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.models import Base
-
-
-class UtcTime(TypeDecorator[datetime]):
-    """Aware UTC in and out, also on SQLite, which keeps no time zone."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("a naive datetime for a UTC column")
-        return None if value is None else value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from bot.storage.models import Base, UtcDateTime
 
 
 class CaseStatus(enum.StrEnum):
@@ -64,11 +47,11 @@ class CaseRow(Base):
     """Newline-separated keys of the staff rooms the card was posted to."""
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     """The roster name of the member of staff who owns the case."""
-    opened_at: Mapped[datetime] = mapped_column(UtcTime())
-    claimed_at: Mapped[datetime | None] = mapped_column(UtcTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UtcTime())
-    escalated_at: Mapped[datetime | None] = mapped_column(UtcTime())
-    user_told_at: Mapped[datetime | None] = mapped_column(UtcTime())
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    user_told_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     """When the user was last told that their message was passed on (not every message)."""
 
 
@@ -83,5 +66,5 @@ class CaseMessageRow(Base):
         String(8), ForeignKey("handover_cases.id", ondelete="CASCADE"), index=True
     )
     author: Mapped[str] = mapped_column(String(8))
-    at: Mapped[datetime] = mapped_column(UtcTime())
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     text: Mapped[str] = mapped_column(Text)
