@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +53,9 @@ class TrigramEncoder:
         return np.stack([self._vector(t) for t in texts]).reshape(len(texts), self.dim)
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 @pytest.fixture(scope="session")
 def bundled_catalogue() -> Catalogue:
     catalogue = load_catalogue(KNOWLEDGE)
@@ -69,14 +73,13 @@ def bundled_identifier(bundled_catalogue: Catalogue) -> LanguageIdentifier:
 def bundled_matcher(
     bundled_catalogue: Catalogue,
     bundled_identifier: LanguageIdentifier,
-    pytestconfig: pytest.Config,
 ) -> IntentMatcher:
     """The real matcher on the bundled knowledge base, with the E5 encoder.
 
-    Example vectors are cached in pytest's cache folder, so only the first run embeds them.
+    Example vectors are cached in the same folder as the rest of the suite's (see
+    tests/conftest.py), so only the first run embeds them, even with pytest's cache off.
     """
-    assert pytestconfig.cache is not None
-    cache_dir = pytestconfig.cache.mkdir("lotse-embeddings")
+    cache_dir = Path(os.environ.get("LOTSE_TEST_CACHE_DIR", REPO / ".lotse-cache"))
     return IntentMatcher(
         bundled_catalogue,
         encoder=E5Encoder(),
