@@ -9,8 +9,8 @@ from intents.scripts import Script, dominant_script
 # A trailing "*" matches any word beginning with the stem. Arabic-script words also match with
 # the attached prefixes و ب ل ف ال. Kept to words that rarely mean anything harmless.
 EMERGENCY_PHRASES: tuple[str, ...] = (
-    # numbers
-    "112", "110",
+    # numbers, and the distress call understood everywhere
+    "112", "110", "sos",
     # de
     "notruf*", "notfall", "notarzt*", "krankenwagen*", "rettungswagen*", "rettungsdienst",
     "feuerwehr*", "feuer", "es brennt", "brennt", "polizei", "gewalt", "schlägt mich",

@@ -199,3 +199,9 @@ def test_sqlite_database_file_is_created_where_the_url_says(tmp_path: Path) -> N
     url = normalise_url(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert url.startswith("sqlite+aiosqlite:///") and url.endswith("x.sqlite3")
     assert normalise_url("postgresql://u@h/db").startswith("postgresql+asyncpg://")
+
+
+@pytest.mark.parametrize("text", ["SOS", "sos!!", "112", "Krankenwagen bitte schnell"])
+async def test_distress_words_get_112_first(core: Core, memory: MemoryAdapter, text: str) -> None:
+    replies = await memory.say("zara", text)
+    assert "112" in replies[0].text.splitlines()[0]
