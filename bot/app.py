@@ -16,9 +16,11 @@ from bot.handover import install as install_handover
 from bot.knowledge_store import KnowledgeStore
 from bot.outbox import Outbox
 from bot.ports import ChatAdapter, Clock, MessageHandler, StaffNotifier
+from bot.messages import Reply
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.turn import Turn, TurnContext, Understood
 from intents.semantic import SentenceEncoder, default_encoder
 
 log = logging.getLogger(__name__)
@@ -87,9 +89,17 @@ async def build_core(
         outbox=outbox,
         clock=clock,
     )
+    router.add_handler("human", no_staff_connected)
     for install in EXTENSIONS:
         install(core)
     return core
+
+
+async def no_staff_connected(ctx: TurnContext, understood: Understood) -> Turn:
+    """`human` without a staff roster: say honestly that nobody is here, and where people are.
+    The handover feature replaces this handler when staff are configured."""
+    reply = Reply(text=ctx.msg("human_unavailable"), lang=ctx.lang)
+    return Turn(replies=(reply,), state=ctx.state.cleared(), intent="human")
 
 
 EXTENSIONS: tuple[Callable[[Core], None], ...] = (install_handover, install_booking)

@@ -205,3 +205,12 @@ def test_sqlite_database_file_is_created_where_the_url_says(tmp_path: Path) -> N
 async def test_distress_words_get_112_first(core: Core, memory: MemoryAdapter, text: str) -> None:
     replies = await memory.say("zara", text)
     assert "112" in replies[0].text.splitlines()[0]
+
+
+async def test_asking_for_a_person_without_staff_is_answered_honestly(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    replies = await memory.say("marta", "/human")
+    assert "MigraDO" in replies[0].text and "112" in replies[0].text
+    _, texts, _ = core.knowledge()
+    assert replies[0].text == texts.message("human_unavailable", "de")
