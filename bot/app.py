@@ -14,9 +14,9 @@ from bot.clock import SystemClock
 from bot.dispatcher import Dispatcher
 from bot.handover import install as install_handover
 from bot.knowledge_store import KnowledgeStore
+from bot.messages import Reply
 from bot.outbox import Outbox
 from bot.ports import ChatAdapter, Clock, MessageHandler, StaffNotifier
-from bot.messages import Reply
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
