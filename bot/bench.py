@@ -7,11 +7,15 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
+from adapters.memory import MemoryAdapter
 from bot.settings import Settings
+from knowledge.loader import ExampleText
 
 # Realistic messages the examples were not written from; measured when the file is present.
 DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev-eval.jsonl"
@@ -27,6 +31,12 @@ def _dev_texts(path: Path, count: int) -> list[str]:
     return list(texts)[:count]
 
 
+def _misspelt(text: str, seed: int) -> str:
+    """``text`` with two neighbouring letters swapped, at a place ``seed`` picks."""
+    i = seed % max(len(text) - 1, 1)
+    return text[:i] + text[i + 1 : i + 2] + text[i : i + 1] + text[i + 2 :]
+
+
 def _corpus(examples: list[str], count: int) -> list[str]:
     """Distinct, slightly misspelt messages built from the examples (no query-cache hits)."""
     texts: list[str] = []
@@ -35,11 +45,84 @@ def _corpus(examples: list[str], count: int) -> list[str]:
         for text in examples:
             if len(texts) >= count:
                 break
-            i = (len(texts) * 7 + round_) % max(len(text) - 1, 1)
-            typo = text[:i] + text[i + 1 : i + 2] + text[i : i + 1] + text[i + 2 :]
+            typo = _misspelt(text, len(texts) * 7 + round_)
             texts.append(f"{typo} {round_}" if round_ else typo)
         round_ += 1
     return texts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversationScript:
+    """One scripted conversation: a greeting, a question, numbered picks, thanks."""
+
+    greeting: str
+    question: str
+    thanks: str
+
+
+def conversation_scripts(examples: Sequence[ExampleText], count: int) -> list[ConversationScript]:
+    """Conversations in every language, built in a fixed order from the examples.
+
+    The question is an example of a topic, an office search or a booking, with one typo so
+    that it is new to the matcher; greetings and thanks are used as written, as people write
+    them the same way again and again.
+    """
+    by_lang: dict[str, dict[str, list[str]]] = {}
+    for example in examples:
+        by_lang.setdefault(example.lang, {}).setdefault(example.intent, []).append(example.text)
+    languages = sorted(by_lang)
+    scripts: list[ConversationScript] = []
+    for index in range(count):
+        own = by_lang[languages[index % len(languages)]]
+        turn = index // len(languages)
+        questions = [own[intent] for intent in _QUESTIONS if own.get(intent)]
+        if not questions or not own.get("greeting") or not own.get("thanks"):
+            continue
+        asked = questions[index % len(questions)]
+        scripts.append(
+            ConversationScript(
+                greeting=own["greeting"][turn % len(own["greeting"])],
+                question=_misspelt(asked[turn % len(asked)], index),
+                thanks=own["thanks"][turn % len(own["thanks"])],
+            )
+        )
+    return scripts
+
+
+# What people of the conversation mix ask about.
+_QUESTIONS = (
+    "registration",
+    "kita",
+    "language_course",
+    "energy_contract",
+    "find_office",
+    "book_appointment",
+)
+# Numbered choices a scripted person picks after the question, at most.
+_PICKS = 2
+
+
+async def _converse(
+    memory: MemoryAdapter, scripts: Sequence[ConversationScript], count: int
+) -> int:
+    """Play the scripts until ``count`` messages are sent; returns how many were sent."""
+    sent = 0
+    for index, script in enumerate(scripts):
+        chat = f"person{index}"
+        await memory.say(chat, script.greeting)
+        replies = await memory.say(chat, script.question)
+        sent += 2
+        for pick in range(_PICKS):
+            choices = replies[-1].choices if replies else ()
+            if not choices:
+                break
+            replies = await memory.say(chat, str(1 + (index + pick) % len(choices)))
+            sent += 1
+        await memory.say(chat, script.thanks)
+        sent += 1
+        if sent >= count:
+            break
+    return sent
 
 
 def _messages(examples: list[str], dev_set: Path | None, count: int) -> tuple[list[str], str]:
@@ -61,9 +144,11 @@ async def run_bench(
 
     Matching is timed on the development set's messages when ``dev_set`` exists (each once,
     with an empty query cache, so every message is new to the matcher), else on misspelt
-    examples.
+    examples. ``pipeline_per_s`` sends those same messages through the whole bot (the
+    headline: the hardest case, every message a new question). ``pipeline_conversation_per_s``
+    plays scripted conversations (greeting, a question with one typo, typed numbers for the
+    offered choices, thanks), closer to what a day of real chats looks like.
     """
-    from adapters.memory import MemoryAdapter
     from bot.app import build_core, load_knowledge_store
 
     started = time.perf_counter()
@@ -97,6 +182,10 @@ async def run_bench(
         for index, text in enumerate(pipeline_texts):
             await memory.say(f"user{index % 50}", text)
         pipeline_s = time.perf_counter() - t1
+        scripts = conversation_scripts(kb.examples, len(pipeline_texts))
+        t2 = time.perf_counter()
+        conversation_messages = await _converse(memory, scripts, len(pipeline_texts))
+        conversation_s = time.perf_counter() - t2
         await core.close()
 
     rss = psutil.Process(os.getpid()).memory_info().rss / 2**20
@@ -109,6 +198,8 @@ async def run_bench(
         "fast_path_share": round(fast / len(corpus), 3),
         "pipeline_messages": len(pipeline_texts),
         "pipeline_per_s": round(len(pipeline_texts) / pipeline_s, 1),
+        "pipeline_conversation_messages": conversation_messages,
+        "pipeline_conversation_per_s": round(conversation_messages / conversation_s, 1),
         "rss_mb": round(rss, 1),
         "knowledge_load_s": round(load_s, 2),
         "semantic": settings.semantic,

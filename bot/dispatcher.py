@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.logcontext import conversation_context
 from bot.messages import IncomingMessage, Outgoing, Reply
-from bot.outbox import Outbox, enqueue
+from bot.outbox import Outbox, enqueue_all
 from bot.ports import Clock
 from bot.router import Router
 from bot.state import ConversationState
@@ -136,8 +136,7 @@ class Dispatcher:
                 Outgoing(to=o.to, reply=o.reply, id=o.id or f"{ref.key}:{message.message_id}:n{i}")
                 for i, o in enumerate(turn.outgoing)
             )
-            for item in outgoing:
-                await enqueue(session, item, now)
+            await enqueue_all(session, outgoing, now)
         for callback in turn.after_commit:
             await callback()
         log.info("handled: intent=%s replies=%d", turn.intent, len(turn.replies))

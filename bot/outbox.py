@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ChannelError
@@ -27,6 +27,9 @@ from bot.storage.database import Database
 from bot.storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
+
+_INSERT = insert(OutboxRow)
+_DELETE = delete(OutboxRow).where(OutboxRow.id == bindparam("id"))
 
 
 def reply_to_json(reply: Reply) -> str:
@@ -67,15 +70,24 @@ def reply_from_json(text: str) -> Reply:
 
 async def enqueue(session: AsyncSession, outgoing: Outgoing, now: datetime) -> None:
     """Store one reply in the turn's transaction."""
-    session.add(
-        OutboxRow(
-            id=outgoing.id,
-            channel=outgoing.to.channel,
-            chat_id=outgoing.to.chat_id,
-            payload=reply_to_json(outgoing.reply),
-            created_at=now,
-        )
-    )
+    await enqueue_all(session, (outgoing,), now)
+
+
+async def enqueue_all(session: AsyncSession, items: Sequence[Outgoing], now: datetime) -> None:
+    """Store the replies of a turn in its transaction, with one statement."""
+    if not items:
+        return
+    rows = [
+        {
+            "id": item.id,
+            "channel": item.to.channel,
+            "chat_id": item.to.chat_id,
+            "payload": reply_to_json(item.reply),
+            "created_at": now,
+        }
+        for item in items
+    ]
+    await session.execute(_INSERT, rows)
 
 
 class Outbox:
@@ -96,8 +108,7 @@ class Outbox:
         """Send messages that no incoming message caused (reminders, staff notices): stored
         first, so a crash before delivery only delays them."""
         async with self._database.unit_of_work() as session:
-            for item in items:
-                await enqueue(session, item, now)
+            await enqueue_all(session, items, now)
         await self.deliver(items)
 
     async def flush(self, older_than: datetime | None = None) -> int:
@@ -132,6 +143,6 @@ class Outbox:
                 "delivery of %s failed, kept for retry: %s", outgoing_id, type(exc).__name__
             )
             return 0
-        async with self._database.unit_of_work() as session:
-            await session.execute(delete(OutboxRow).where(OutboxRow.id == outgoing_id))
+        # Forgotten one by one right after each send, so a crash re-sends at most one reply.
+        await self._database.execute(_DELETE, {"id": outgoing_id})
         return 1

