@@ -21,7 +21,7 @@ from intents.catalogue import Alias, Catalogue, Example
 from intents.evaluation import LabelledItem, evaluate, load_jsonl, metrics
 from intents.languages import LANGUAGES, LanguageIdentifier
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
-from intents.semantic import E5Encoder, SentenceEncoder, Vectors
+from intents.semantic import MAX_QUERY_TOKENS, E5Encoder, SentenceEncoder, Vectors
 
 
 def load_catalogue(kb_dir: Path) -> Catalogue:
@@ -127,8 +127,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         overrides["neighbours"] = int(overrides["neighbours"])
     thresholds = dataclasses.replace(Thresholds(), **overrides)  # type: ignore[arg-type]
     catalogue = load_catalogue(args.kb)
-    memo_path = Path(".lotse-cache/intents-tuning.npz")
-    memo = None if args.no_encoder else MemoEncoder(E5Encoder(), memo_path)
+    encoder = E5Encoder()
+    # The memo is per encoder setting (model and query-token budget): vectors of another
+    # setting would silently score other text.
+    memo_path = Path(f".lotse-cache/intents-tuning-{encoder.name}-q{MAX_QUERY_TOKENS}.npz")
+    memo = None if args.no_encoder else MemoEncoder(encoder, memo_path)
     if args.folds:
         items, results = cross_validate(catalogue, memo, thresholds, args.folds)
         print("cross-validation:", _summary(metrics(items, results, [0.0] * len(items)), results))
