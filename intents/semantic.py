@@ -155,6 +155,13 @@ def passage_vectors(
         else:
             if cached.ndim == 2 and cached.shape[0] == len(texts):
                 return np.ascontiguousarray(cached, dtype=np.float32)
+    # Warning level on purpose: `lotse chat` shows warnings, and a first start that sits silent
+    # for a minute or two looks broken.
+    log.warning(
+        "preparing %d example sentences for matching (once per knowledge-base version; "
+        "this takes a minute or two)",
+        len(texts),
+    )
     # Small batches keep the engine's working memory (and the process's peak RSS) low.
     chunks = [
         encoder.encode_passages(texts[start : start + _BATCH])
