@@ -242,12 +242,19 @@ class TelegramAdapter:
             chat_id = int(to.chat_id)
         except ValueError as exc:
             raise DeliveryError("a Telegram chat id must be an integer") from exc
+        thread = _thread(to)
         bot = self._application.bot
         chunks = split_text(reply_text(reply))
         markup = reply_markup(reply)
         for index, chunk in enumerate(chunks):
             keyboard = markup if index == len(chunks) - 1 else None
-            send = functools.partial(bot.send_message, chat_id, chunk, reply_markup=keyboard)
+            send = functools.partial(
+                bot.send_message,
+                chat_id,
+                chunk,
+                reply_markup=keyboard,
+                message_thread_id=thread,
+            )
             await self._call("sendMessage", send)
         if reply.venue is not None:
             venue = reply.venue
@@ -258,14 +265,29 @@ class TelegramAdapter:
                 longitude=venue.lon,
                 title=venue.name,
                 address=venue.address,
+                message_thread_id=thread,
             )
             await self._call("sendVenue", send_venue)
         if reply.document is not None:
             doc = reply.document
             upload = InputFile(doc.content, filename=doc.filename)
             upload.mimetype = doc.mime_type  # PTB would guess it from the file name
-            send_doc = functools.partial(bot.send_document, chat_id, document=upload)
+            send_doc = functools.partial(
+                bot.send_document, chat_id, document=upload, message_thread_id=thread
+            )
             await self._call("sendDocument", send_doc)
+
+    async def open_thread(self, chat: ConversationRef, title: str) -> str:
+        """``bot.ports.ThreadOpener``: a new topic in a forum group; returns its thread id."""
+        if not self._running:
+            raise DeliveryError("the Telegram adapter is not running")
+        try:
+            chat_id = int(chat.chat_id)
+        except ValueError as exc:
+            raise DeliveryError("a Telegram chat id must be an integer") from exc
+        create = functools.partial(self._application.bot.create_forum_topic, chat_id, title)
+        topic = await self._call("createForumTopic", create)
+        return str(topic.message_thread_id)
 
     async def _call(self, what: str, request: Callable[[], Awaitable[T]]) -> T:
         """One Bot API call with bounded retries on flood waits and transient failures.
@@ -334,6 +356,15 @@ class TokenRedactor(logging.Filter):
             record.msg = message.replace(self._token, "<token>")
             record.args = None
         return True
+
+
+def _thread(to: ConversationRef) -> int | None:
+    if to.thread_id is None:
+        return None
+    try:
+        return int(to.thread_id)
+    except ValueError as exc:
+        raise DeliveryError("a Telegram thread id must be an integer") from exc
 
 
 def _seconds(period: int | timedelta) -> float:

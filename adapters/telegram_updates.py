@@ -31,7 +31,13 @@ def incoming_from_update(update: Update) -> IncomingMessage | None:
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
-    conversation = ConversationRef(channel=CHANNEL, chat_id=ChatId(str(message.chat.id)))
+    # Only a forum topic is a thread of its own; a reply thread in a plain group is not.
+    thread = message.message_thread_id if message.is_topic_message else None
+    conversation = ConversationRef(
+        channel=CHANNEL,
+        chat_id=ChatId(str(message.chat.id)),
+        thread_id=str(thread) if thread is not None else None,
+    )
     common: dict[str, Any] = {
         "conversation": conversation,
         "sender": UserId(str(message.from_user.id)),

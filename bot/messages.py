@@ -23,10 +23,13 @@ class ConversationRef:
 
     channel: ChannelName
     chat_id: ChatId
+    thread_id: str | None = None
+    """A thread inside the chat (a Telegram forum topic); ``None`` for the chat itself."""
 
     @property
     def key(self) -> str:
-        """A stable text key for storage: ``channel:chat_id``."""
+        """A stable text key for storage: ``channel:chat_id``. A thread belongs to its chat's
+        conversation: one state, one lock, whichever thread a message came from."""
         return f"{self.channel}:{self.chat_id}"
 
 

@@ -82,6 +82,7 @@ async def enqueue_all(session: AsyncSession, items: Sequence[Outgoing], now: dat
             "id": item.id,
             "channel": item.to.channel,
             "chat_id": item.to.chat_id,
+            "thread_id": item.to.thread_id,
             "payload": reply_to_json(item.reply),
             "created_at": now,
         }
@@ -99,6 +100,10 @@ class Outbox:
 
     def attach(self, adapter: ChatAdapter) -> None:
         self._adapters[adapter.name] = adapter
+
+    def adapter(self, channel: str) -> ChatAdapter | None:
+        """The attached adapter of ``channel``, for optional capabilities (``ThreadOpener``)."""
+        return self._adapters.get(channel)
 
     async def deliver(self, outgoing: tuple[Outgoing, ...]) -> None:
         for item in outgoing:
@@ -119,7 +124,8 @@ class Outbox:
         async with self._database.unit_of_work() as session:
             rows = (await session.execute(query)).scalars().all()
         pending = [
-            (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id)),
+            (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id),
+                                   thread_id=r.thread_id),
              reply_from_json(r.payload))
             for r in rows
             if r.channel in self._adapters

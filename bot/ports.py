@@ -35,6 +35,16 @@ class ChatAdapter(Protocol):
         ...
 
 
+@runtime_checkable
+class ThreadOpener(Protocol):
+    """A channel that can open a new thread in a group chat (a Telegram forum topic)."""
+
+    async def open_thread(self, chat: ConversationRef, title: str) -> str:
+        """Open a thread named ``title`` in ``chat``; returns its ``ConversationRef.thread_id``.
+        Raises ``bot.errors.DeliveryError`` when it cannot."""
+        ...
+
+
 class Clock(Protocol):
     """The current time, aware UTC. Injected so tests can freeze it."""
 

@@ -10,6 +10,7 @@ from bot.handover.gate import StaffRoomGate, TakeoverGate
 from bot.handover.roster import StaffRoster, load_roster
 from bot.handover.service import HandoverService
 from bot.handover.staff_notices import CaseEscalation, HandoverEraser, StaffRoomNotifier
+from bot.handover.threads import CaseThreads
 from bot.handover.triggers import AfterHandoverFlow, HandoverTriggers
 
 if TYPE_CHECKING:
@@ -30,7 +31,10 @@ class HandoverFeature:
 
 def install_handover(core: Core, roster: StaffRoster) -> HandoverFeature:
     """Wire handover into the core: gates first (staff rooms, then owned conversations)."""
-    service = HandoverService(roster=roster, texts=core.knowledge.texts)
+    threads = CaseThreads(
+        roster=roster, database=core.database, outbox=core.outbox, clock=core.clock
+    )
+    service = HandoverService(roster=roster, texts=core.knowledge.texts, threads=threads)
     core.dispatcher.add_gate(StaffRoomGate(service))
     core.dispatcher.add_gate(TakeoverGate(service, core.router, core.knowledge))
     triggers = HandoverTriggers(service)

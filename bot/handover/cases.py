@@ -49,10 +49,16 @@ def conversation_of(case: CaseRow) -> ConversationRef:
 
 
 def room_refs(case: CaseRow) -> tuple[ConversationRef, ...]:
+    """The staff rooms that know the case; in the room where it has a thread, that thread."""
     refs = []
     for key in filter(None, case.rooms.split("\n")):
         channel, _, chat_id = key.partition(":")
-        refs.append(ConversationRef(channel=ChannelName(channel), chat_id=ChatId(chat_id)))
+        thread = case.thread_id if key == case.thread_room else None
+        refs.append(
+            ConversationRef(
+                channel=ChannelName(channel), chat_id=ChatId(chat_id), thread_id=thread
+            )
+        )
     return tuple(refs)
 
 
@@ -75,6 +81,17 @@ class CaseRepository:
 
     async def get(self, case_id: str) -> CaseRow | None:
         query = select(CaseRow).where(CaseRow.id == case_id.upper()).with_for_update()
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def in_thread(self, ref: ConversationRef) -> CaseRow | None:
+        """The case whose own thread ``ref`` is (open or closed), if any."""
+        if ref.thread_id is None:
+            return None
+        query = (
+            select(CaseRow)
+            .where(CaseRow.thread_room == ref.key, CaseRow.thread_id == ref.thread_id)
+            .with_for_update()
+        )
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def active(self) -> Sequence[CaseRow]:

@@ -57,20 +57,37 @@ class StaffRoomGate:
         if room is None:
             return None
         quiet = Turn(replies=(), state=state, intent="staff")
-        match = _COMMAND.match(message.text.strip()) if message.kind is MessageKind.TEXT else None
+        text = message.text.strip() if message.kind is MessageKind.TEXT else ""
+        match = _COMMAND.match(text)
         command = match[1].casefold() if match else None
-        if match is None or command not in STAFF_COMMANDS:
+        # In a case's own thread the thread names the case: plain text answers the user.
+        case_id = await self._thread_case(session, room, message)
+        if command not in STAFF_COMMANDS and (case_id is None or not text or text[0] in "!/"):
             return quiet
         member = self._service.roster.member(message.conversation.channel, message.sender)
         if member is None:
-            log.info("staff room: !%s from someone not on the roster ignored", command)
+            log.info("staff room: %s from someone not on the roster ignored", command or "text")
             return quiet
-        args = staff_text(match[2] or "")
+        if match is None or command not in STAFF_COMMANDS:
+            command, args = "reply", staff_text(text)
+        else:
+            args = staff_text(match[2] or "")
+        if case_id is not None:
+            args = _for_case(command, args, case_id)
         answer = await self._carry_out(session, command, member, room, args, now)
         replies = (Reply(text=answer.answer, lang="de"),) if answer.answer else ()
         return Turn(
             replies=replies, state=state, outgoing=answer.outgoing, intent=f"staff:{command}"
         )
+
+    @staticmethod
+    async def _thread_case(
+        session: AsyncSession, room: StaffRoom, message: IncomingMessage
+    ) -> str | None:
+        if not room.topics or message.conversation.thread_id is None:
+            return None
+        case = await CaseRepository(session).in_thread(message.conversation)
+        return case.id if case is not None else None
 
     async def _carry_out(
         self,
@@ -96,6 +113,16 @@ class StaffRoomGate:
         if command == "takeover":
             return await service.takeover(session, member, room, target, now)
         return await service.show(session, target, now)
+
+
+def _for_case(command: str, args: str, case_id: str) -> str:
+    """A command typed in a case's thread, completed with the thread's case id."""
+    first = args.split(maxsplit=1)[0] if args else ""
+    if command == "reply" and first.upper() != case_id:
+        return f"{case_id} {args}"
+    if command in ("claim", "close", "takeover", "show") and not args:
+        return case_id
+    return args
 
 
 class TakeoverGate:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base, UtcDateTime
@@ -30,6 +30,7 @@ class CaseRow(Base):
     set to NULL), so "one active case per conversation" is a plain unique constraint."""
 
     __tablename__ = "handover_cases"
+    __table_args__ = (UniqueConstraint("thread_room", "thread_id"),)
 
     id: Mapped[str] = mapped_column(String(8), primary_key=True)
     conversation_key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -53,6 +54,10 @@ class CaseRow(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     user_told_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     """When the user was last told that their message was passed on (not every message)."""
+    thread_room: Mapped[str | None] = mapped_column(String(200))
+    """The key of the staff room where the case has its own thread (a Telegram forum topic)."""
+    thread_id: Mapped[str | None] = mapped_column(String(64))
+    """That thread: a message in it belongs to this case, also after the case closed."""
 
 
 class CaseMessageRow(Base):

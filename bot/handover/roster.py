@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -85,6 +86,14 @@ class StaffRoom(_Model):
     """Languages of the cases this room sees first; empty = every language."""
     districts: tuple[Id, ...] = ()
     """Districts of the cases this room sees first; empty = every district."""
+    topics: bool = False
+    """A Telegram group with topics (a forum): every case gets its own topic there."""
+
+    @model_validator(mode="after")
+    def _topics_on_telegram(self) -> StaffRoom:
+        if self.topics and self.channel != "telegram":
+            raise ValueError("topics: true works only for a Telegram group")
+        return self
 
     @property
     def ref(self) -> ConversationRef:

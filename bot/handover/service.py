@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from bot.handover.cases import (
 )
 from bot.handover.models import Author, CaseRow, CaseStatus
 from bot.handover.roster import StaffMember, StaffRoom, StaffRoster
+from bot.handover.threads import CaseThreads, thread_title
 from bot.messages import (
     ChannelName,
     ChatId,
@@ -55,9 +56,16 @@ class StaffAnswer:
 class HandoverService:
     """The handover rules. Works inside the caller's unit of work and returns values only."""
 
-    def __init__(self, *, roster: StaffRoster, texts: Callable[[], Texts]) -> None:
+    def __init__(
+        self,
+        *,
+        roster: StaffRoster,
+        texts: Callable[[], Texts],
+        threads: CaseThreads | None = None,
+    ) -> None:
         self.roster = roster
         self._texts = texts
+        self._threads = threads
 
     # -- the user's side ----------------------------------------------------------------------
 
@@ -83,7 +91,14 @@ class HandoverService:
         case.user_told_at = ctx.now
         log.info("handover case %s opened (%s, lang %s)", case.id, reason, case.lang)
         card = await self._card(cases, case, ctx.now)
-        outgoing = tuple(Outgoing(to=room.ref, reply=_staff(card)) for room in first)
+        # A forum room gets the card in the case's own topic, opened once the case is committed.
+        forum = next((room for room in first if room.topics), None) if self._threads else None
+        outgoing = tuple(
+            Outgoing(to=room.ref, reply=_staff(card)) for room in first if room is not forum
+        )
+        after_commit: tuple[Callable[[], Awaitable[None]], ...] = ()
+        if forum is not None and self._threads is not None:
+            after_commit = (self._threads.opening(case.id, forum.ref, thread_title(case)),)
         text = "\n".join(
             (
                 ctx.msg("handover_opened"),
@@ -91,7 +106,13 @@ class HandoverService:
                 ctx.msg("handover_emergency"),
             )
         )
-        return Turn(replies=(ctx.reply(text),), state=state, outgoing=outgoing, intent="human")
+        return Turn(
+            replies=(ctx.reply(text),),
+            state=state,
+            outgoing=outgoing,
+            intent="human",
+            after_commit=after_commit,
+        )
 
     def availability(self, texts: Texts, lang: str, now: datetime) -> str:
         """When a person will answer: now, at the next office hours, or honestly unknown."""
@@ -218,7 +239,7 @@ class HandoverService:
         if previous:
             note += f" (vorher / before: {previous})"
         others = tuple(
-            Outgoing(to=r, reply=_staff(note)) for r in room_refs(case) if r != room.ref
+            Outgoing(to=r, reply=_staff(note)) for r in room_refs(case) if r.key != room.ref.key
         )
         user = Outgoing(
             to=conversation_of(case),
@@ -288,7 +309,7 @@ class HandoverService:
             f"{case.id}: geschlossen von / closed by {member.name}; "
             "der Bot antwortet wieder / the bot is back."
         )
-        others = tuple(Outgoing(to=r, reply=_staff(note)) for r in rooms if r != room.ref)
+        others = tuple(Outgoing(to=r, reply=_staff(note)) for r in rooms if r.key != room.ref.key)
         return StaffAnswer(answer=note, outgoing=(Outgoing(to=user, reply=question), *others))
 
     async def show(self, session: AsyncSession, case_id: str, now: datetime) -> StaffAnswer:
@@ -307,7 +328,8 @@ class HandoverService:
         outgoing: list[Outgoing] = []
         for case in await cases.unescalated(now - self.roster.escalate_after):
             seen = room_refs(case)
-            others = [r.ref for r in self.roster.rooms if r.ref not in seen]
+            seen_keys = {r.key for r in seen}
+            others = [r.ref for r in self.roster.rooms if r.ref.key not in seen_keys]
             targets = others or list(seen)
             card = await self._card(
                 cases, case, now, heading="Noch offen – an alle / still unclaimed – to everyone:"

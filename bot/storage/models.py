@@ -78,5 +78,6 @@ class OutboxRow(Base):
     id: Mapped[str] = mapped_column(String(250), primary_key=True)
     channel: Mapped[str] = mapped_column(String(32), index=True)
     chat_id: Mapped[str] = mapped_column(String(200))
+    thread_id: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

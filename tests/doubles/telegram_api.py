@@ -106,6 +106,10 @@ class TelegramDouble:
         """(method, status) for every injected fault that was served; status 0 = stalled."""
         self.answered_callbacks: dict[str, JsonDict] = {}
         self.webhook_deliveries = 0
+        self.forums: set[int] = set()
+        """Chats that are supergroups with topics (see ``make_forum``)."""
+        self.topics: dict[tuple[int, int], str] = {}
+        """(chat id, message_thread_id) -> name of every forum topic the bot created."""
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(500_000)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -127,6 +131,7 @@ class TelegramDouble:
             "setwebhook": self._set_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "sendmessage": self._send_message,
+            "createforumtopic": self._create_forum_topic,
             "answercallbackquery": self._answer_callback_query,
             "sendvenue": self._send_venue,
             "senddocument": self._send_document,
@@ -181,6 +186,10 @@ class TelegramDouble:
     def webhook_url(self) -> str | None:
         return self._webhook.url if self._webhook else None
 
+    def make_forum(self, chat_id: int) -> None:
+        """Turn the group ``chat_id`` into a supergroup with topics."""
+        self.forums.add(chat_id)
+
     # -- what users do -------------------------------------------------------------------------
 
     def user_says(
@@ -191,9 +200,13 @@ class TelegramDouble:
         user_id: int | None = None,
         language_code: str | None = "ar",
         first_name: str = "Test",
+        thread_id: int | None = None,
     ) -> JsonDict:
-        """A user types ``text``; a leading ``/word`` is marked as a bot command."""
+        """A user types ``text``; a leading ``/word`` is marked as a bot command.
+        ``thread_id`` is a forum topic of the chat to write in."""
         extra: JsonDict = {"text": text}
+        if thread_id is not None:
+            extra.update(self._in_topic(chat_id, thread_id))
         if text.startswith("/"):
             length = len(text.split(maxsplit=1)[0])
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
@@ -310,6 +323,10 @@ class TelegramDouble:
     async def wait_until_consumed(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has fetched and confirmed every queued update."""
         await self._wait_until(lambda: not self._updates, timeout, "all updates consumed")
+
+    async def wait_for(self, ready: Callable[[], bool], what: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until ``ready()`` holds, re-checking whenever a request arrives."""
+        await self._wait_until(ready, timeout, what)
 
     def sent_by(self, method: str) -> list[ApiCall]:
         return [c for c in self.sent if c.method.lower() == method.lower()]
@@ -454,7 +471,28 @@ class TelegramDouble:
         markup = params.get("reply_markup")
         if markup is not None:
             content["reply_markup"] = checked_markup(markup)
+        thread = params.get("message_thread_id")
+        if thread is not None:
+            content.update(self._in_topic(chat_id, int(thread)))
         return self._bot_message(chat_id, content)
+
+    async def _create_forum_topic(
+        self, params: JsonDict, files: dict[str, UploadedFile]
+    ) -> JsonDict:
+        chat_id = self._chat_id(params)
+        name = str(params.get("name") or "")
+        if chat_id not in self.forums:
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        if not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: invalid forum topic name specified")
+        thread = self._next_message_id(chat_id)  # a topic's id is its service message's id
+        self.topics[(chat_id, thread)] = name
+        return {"message_thread_id": thread, "name": name, "icon_color": 7322096}
+
+    def _in_topic(self, chat_id: int, thread: int) -> JsonDict:
+        if (chat_id, thread) not in self.topics:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return {"message_thread_id": thread, "is_topic_message": True}
 
     async def _answer_callback_query(
         self, params: JsonDict, files: dict[str, UploadedFile]
@@ -565,7 +603,9 @@ class TelegramDouble:
 
     def _bot_message(self, chat_id: int, content: JsonDict) -> JsonDict:
         message_id = self._next_message_id(chat_id)
-        message = message_json(chat_id, message_id, self._bot_user(), content)
+        message = message_json(
+            chat_id, message_id, self._bot_user(), content, forum=chat_id in self.forums
+        )
         self._messages[(chat_id, message_id)] = message
         return message
 
@@ -578,6 +618,7 @@ class TelegramDouble:
         content: JsonDict,
     ) -> JsonDict:
         sender = user_json(user_id or chat_id, language_code, first_name)
-        message = message_json(chat_id, self._next_message_id(chat_id), sender, content)
+        message_id = self._next_message_id(chat_id)
+        message = message_json(chat_id, message_id, sender, content, forum=chat_id in self.forums)
         self.push_update({"message": message})
         return message

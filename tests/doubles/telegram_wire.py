@@ -15,7 +15,16 @@ TEXT_LIMIT = 4096
 """Telegram's limit for one message's text, in UTF-16 code units."""
 
 _INT_FIELDS = frozenset(
-    {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "max_connections"}
+    {
+        "chat_id",
+        "message_id",
+        "message_thread_id",
+        "offset",
+        "limit",
+        "timeout",
+        "user_id",
+        "max_connections",
+    }
 )
 _FLOAT_FIELDS = frozenset({"latitude", "longitude"})
 
@@ -110,18 +119,23 @@ def user_json(user_id: int, language_code: str | None, first_name: str = "Test")
     return user
 
 
-def chat_json(chat_id: int) -> JsonDict:
-    """Positive ids are private chats with a user, negative ones groups (as in Telegram)."""
+def chat_json(chat_id: int, *, forum: bool = False) -> JsonDict:
+    """Positive ids are private chats with a user, negative ones groups (as in Telegram);
+    a forum is a supergroup with topics."""
     if chat_id > 0:
         return {"id": chat_id, "type": "private", "first_name": "Test"}
+    if forum:
+        return {"id": chat_id, "type": "supergroup", "title": "Test forum", "is_forum": True}
     return {"id": chat_id, "type": "group", "title": "Test group"}
 
 
-def message_json(chat_id: int, message_id: int, sender: JsonDict, content: JsonDict) -> JsonDict:
+def message_json(
+    chat_id: int, message_id: int, sender: JsonDict, content: JsonDict, *, forum: bool = False
+) -> JsonDict:
     return {
         "message_id": message_id,
         "date": int(time.time()),
-        "chat": chat_json(chat_id),
+        "chat": chat_json(chat_id, forum=forum),
         "from": sender,
         **content,
     }

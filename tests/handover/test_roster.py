@@ -95,6 +95,15 @@ def test_one_identity_cannot_be_two_people(tmp_path: Path) -> None:
         load_roster(path)
 
 
+def test_topics_are_for_telegram_groups_only(tmp_path: Path) -> None:
+    forum = load_roster(write(tmp_path, TWO_ROOMS + "    topics: true\n"))
+    assert [room.topics for room in forum.rooms] == [False, True]
+    on_matrix = TWO_ROOMS.replace("    offices: [migrado]\n", "    topics: true\n")
+    path = write(tmp_path, on_matrix)
+    with pytest.raises(ConfigError, match=rf"{path}:\d+: .*only for a Telegram group"):
+        load_roster(path)
+
+
 def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, "members:\n  - name: [unclosed\n")
     with pytest.raises(ConfigError, match=rf"^{path}:\d+: YAML syntax"):
