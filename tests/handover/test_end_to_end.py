@@ -21,6 +21,7 @@ from bot.clock import FrozenClock
 from bot.handover.roster import load_roster
 from bot.knowledge_store import KnowledgeStore
 from bot.ports import ChatAdapter
+from bot.runner import InFlight
 from bot.settings import Settings
 from bot.storage.repositories import DatabaseKeyValueStore
 from tests.adapters.matrix.matrix_user import MatrixUser, fast_failing_config
@@ -102,9 +103,9 @@ async def running_bot(
     adapters: list[ChatAdapter] = [telegram, matrix]
     for adapter in adapters:
         core.outbox.attach(adapter)
-    # Each channel is cancelled once, as a graceful stop does it (bot.app.serve cancels them
-    # twice on shutdown, which cuts python-telegram-bot's own stop short).
-    runs = [asyncio.create_task(adapter.run(core.dispatcher)) for adapter in adapters]
+    # As `lotse run` does it: messages in hand finish even when their channel is cancelled.
+    in_flight = InFlight(core.dispatcher.handle)
+    runs = [asyncio.create_task(adapter.run(in_flight)) for adapter in adapters]
     try:
         async with asyncio.timeout(WAIT_S):
             await matrix.wait_ready()
@@ -117,6 +118,7 @@ async def running_bot(
         for run in runs:
             with contextlib.suppress(asyncio.CancelledError):
                 await run
+        await in_flight.drain(WAIT_S)
         await core.close()
 
 
