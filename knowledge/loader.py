@@ -7,11 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from bot.errors import KnowledgeError
 from knowledge.schema import (
     CANONICAL_INTENTS,
@@ -25,6 +20,7 @@ from knowledge.schema import (
     OfficesDoc,
     PlacesDoc,
 )
+from knowledge.yaml_source import line_of, parse_yaml, validate
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "dortmund"
 """The bundled Dortmund (and Dorsten) knowledge base."""
@@ -79,68 +75,23 @@ class _Collector:
         self.problems.append(f"{self.rel(path)}:{line}: {message}")
 
 
-def _plain(node: Any) -> Any:
-    """Turn ruamel's round-trip nodes into plain Python values for pydantic."""
-    if isinstance(node, Mapping):
-        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-def _line_of(node: Any, loc: Sequence[int | str]) -> int:
-    """The 1-based line of the deepest part of ``loc`` that exists in the YAML tree."""
-    line = 1
-    for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
-        else:
-            break
-    return line
-
-
 def _read_yaml(path: Path, out: _Collector) -> Any | None:
-    yaml = YAML(typ="rt")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         out.add(path, 1, f"cannot read file: {exc}")
         return None
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        out.add(path, line, f"YAML syntax: {what}")
-    except YAMLError as exc:
-        out.add(path, 1, f"YAML syntax: {exc}")
-    return None
+    raw, problem = parse_yaml(text)
+    if problem is not None:
+        out.add(path, *problem)
+    return raw
 
 
 def _validate(path: Path, raw: Any, model: Any, out: _Collector) -> Any | None:
-    adapter: TypeAdapter[Any] = TypeAdapter(model)
-    try:
-        return adapter.validate_python(_plain(raw))
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            where = ".".join(str(p) for p in loc if p != "[key]")
-            message = error["msg"]
-            if error["type"] == "extra_forbidden":
-                message = f"unknown key '{loc[-1]}'"
-            elif error["type"] == "missing":
-                message = f"missing key '{loc[-1]}'"
-            elif where:
-                message = f"{where}: {message}"
-            out.add(path, _line_of(raw, loc), message)
-    return None
+    value, problems = validate(raw, model)
+    for line, message in problems:
+        out.add(path, line, message)
+    return value
 
 
 def _load_file(path: Path, model: Any, out: _Collector) -> tuple[Any, Any] | None:
@@ -164,7 +115,7 @@ def _check_translations(
 ) -> None:
     missing = [lang for lang in languages if lang not in translations]
     if missing:
-        out.add(path, _line_of(raw, loc), f"{what}: missing translation for {', '.join(missing)}")
+        out.add(path, line_of(raw, loc), f"{what}: missing translation for {', '.join(missing)}")
 
 
 def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
@@ -224,7 +175,7 @@ def _load_intents(root: Path, languages: Sequence[str], out: _Collector) -> dict
             continue
         raw, doc = loaded
         if doc.id != path.stem:
-            out.add(path, _line_of(raw, ("id",)), f"id '{doc.id}' must equal the file name")
+            out.add(path, line_of(raw, ("id",)), f"id '{doc.id}' must equal the file name")
             continue
         _check_translations(path, raw, ("reply",), doc.reply, languages, "reply", out)
         intents[doc.id] = doc
@@ -252,7 +203,7 @@ def _load_examples(
         raw, doc = loaded
         for intent, texts in doc.items():
             if intent not in intents:
-                out.add(path, _line_of(raw, (intent,)), f"unknown intent '{intent}'")
+                out.add(path, line_of(raw, (intent,)), f"unknown intent '{intent}'")
                 continue
             examples.extend(ExampleText(intent=intent, lang=lang, text=t) for t in texts)
         for intent in sorted(intents - set(doc) - {"unknown"}):
@@ -270,7 +221,7 @@ def _load_aliases(root: Path, intents: set[str], out: _Collector) -> tuple[Alias
     raw, doc = loaded
     for index, alias in enumerate(doc):
         if alias.intent not in intents:
-            out.add(path, _line_of(raw, (index, "intent")), f"unknown intent '{alias.intent}'")
+            out.add(path, line_of(raw, (index, "intent")), f"unknown intent '{alias.intent}'")
     return tuple(doc)
 
 
@@ -285,7 +236,7 @@ def _load_messages(
         raw, doc = loaded
         for key, translations in doc.items():
             if key in messages:
-                out.add(path, _line_of(raw, (key,)), f"message '{key}' is defined twice")
+                out.add(path, line_of(raw, (key,)), f"message '{key}' is defined twice")
                 continue
             _check_translations(path, raw, (key,), translations, languages, key, out)
             messages[key] = dict(translations)
@@ -315,13 +266,13 @@ def _load_offices(
     for index, office in enumerate(doc.offices):
         if office.id in seen:
             out.add(
-                path, _line_of(raw, ("offices", index, "id")), f"duplicate office '{office.id}'"
+                path, line_of(raw, ("offices", index, "id")), f"duplicate office '{office.id}'"
             )
         seen.add(office.id)
         if places is not None:
             city = cities.get(office.city)
             if city is None:
-                line = _line_of(raw, ("offices", index, "city"))
+                line = line_of(raw, ("offices", index, "city"))
                 out.add(path, line, f"unknown city '{office.city}' (not in places.yaml)")
                 continue
             known = {d.id for d in city.districts} | {
@@ -329,7 +280,7 @@ def _load_offices(
             }
             for d_index, district in enumerate(office.districts):
                 if district not in known:
-                    line = _line_of(raw, ("offices", index, "districts", d_index))
+                    line = line_of(raw, ("offices", index, "districts", d_index))
                     out.add(path, line, f"unknown district '{district}' in {city.id}")
         for s_index, service in enumerate(office.services):
             _check_translations(

@@ -2,54 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    TypeAdapter,
-    ValidationError,
     model_validator,
 )
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 
 from bot.clock import BERLIN
 from bot.errors import ConfigError
 from bot.messages import ChannelName, ChatId, ConversationRef
-from knowledge.schema import SUPPORTED_LANGUAGES, WEEKDAYS, parse_time_range
+from knowledge.schema import WEEKDAYS, Id, Lang, TimeRange, parse_time_range
+from knowledge.yaml_source import line_of, parse_yaml, validate
 
-_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-
-
-def _check_id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(f"'{value}' is not a valid id: use lower-case letters, digits, _ and -")
-    return value
-
-
-def _check_lang(value: str) -> str:
-    if value not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"unknown language code '{value}'")
-    return value
-
-
-def _check_range(value: str) -> str:
-    parse_time_range(value)
-    return value.strip()
-
-
-Id = Annotated[str, AfterValidator(_check_id)]
-Lang = Annotated[str, AfterValidator(_check_lang)]
-TimeRange = Annotated[str, AfterValidator(_check_range)]
 ChannelText = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
 """Telegram ids are numbers in YAML; the core keeps every channel id as text."""
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -194,30 +164,17 @@ class StaffRoster:
 
 def load_roster(path: Path) -> StaffRoster:
     """Read and check the roster; every problem is reported as ``path:line: message``."""
-    problems: list[str] = []
     try:
-        raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}:1: cannot read the staff roster: {exc}") from exc
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise ConfigError(f"{path}:{line}: YAML syntax: {exc}") from exc
-    try:
-        doc = TypeAdapter(RosterDoc).validate_python(_plain(raw))
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            what = ".".join(str(p) for p in loc)
-            message = error["msg"]
-            if error["type"] == "extra_forbidden":
-                message = f"unknown key '{loc[-1]}'"
-            elif error["type"] == "missing":
-                message = f"missing key '{loc[-1]}'"
-            elif what:
-                message = f"{what}: {message}"
-            problems.append(f"{path}:{_line_of(raw, loc)}: {message}")
-        raise ConfigError("\n".join(problems)) from exc
+    raw, syntax = parse_yaml(text)
+    if syntax is not None:
+        raise ConfigError(f"{path}:{syntax[0]}: {syntax[1]}")
+    doc, invalid = validate(raw, RosterDoc)
+    if invalid:
+        raise ConfigError("\n".join(f"{path}:{line}: {message}" for line, message in invalid))
+    problems: list[str] = []
     problems.extend(_duplicates(path, raw, doc))
     if problems:
         raise ConfigError("\n".join(problems))
@@ -232,31 +189,6 @@ def _duplicates(path: Path, raw: Any, doc: RosterDoc) -> list[str]:
         for channel, user_id in member.identities.items():
             owner = seen.setdefault((channel, user_id), member.name)
             if owner != member.name:
-                line = _line_of(raw, ("members", index, "identities", channel))
+                line = line_of(raw, ("members", index, "identities", channel))
                 problems.append(f"{path}:{line}: {channel} identity is also {owner}'s")
     return problems
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-def _line_of(node: Any, loc: Sequence[int | str]) -> int:
-    """The 1-based line of the deepest part of ``loc`` present in the YAML tree."""
-    line = 1
-    for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line = node.lc.key(part)[0] + 1
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
-        else:
-            break
-    return line
