@@ -83,6 +83,11 @@ class CaseRepository:
         query = select(CaseRow).where(CaseRow.id == case_id.upper()).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
+    async def get_active(self, case_id: str) -> CaseRow | None:
+        """The case if it exists and is not closed (locked for this unit of work)."""
+        case = await self.get(case_id)
+        return None if case is None or case.status == CaseStatus.CLOSED.value else case
+
     async def in_thread(self, ref: ConversationRef) -> CaseRow | None:
         """The case whose own thread ``ref`` is (open or closed), if any."""
         if ref.thread_id is None:

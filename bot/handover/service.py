@@ -173,8 +173,8 @@ class HandoverService:
         now: datetime,
     ) -> StaffAnswer:
         cases = CaseRepository(session)
-        case = await cases.get(case_id)
-        if case is None or case.status == CaseStatus.CLOSED.value:
+        case = await cases.get_active(case_id)
+        if case is None:
             return StaffAnswer(answer=_no_case(case_id))
         if case.claimed_by == member.name:
             return StaffAnswer(answer=f"{case.id} ist schon bei dir / is already yours.")
@@ -285,8 +285,8 @@ class HandoverService:
     ) -> StaffAnswer:
         """Hand the conversation back to the bot, which asks the user how it went."""
         cases = CaseRepository(session)
-        case = await cases.get(case_id)
-        if case is None or case.status == CaseStatus.CLOSED.value:
+        case = await cases.get_active(case_id)
+        if case is None:
             return StaffAnswer(answer=_no_case(case_id))
         if case.claimed_by not in (None, member.name):
             return StaffAnswer(answer=f"{case.id} ist bei / is with {case.claimed_by}.")
@@ -314,8 +314,8 @@ class HandoverService:
 
     async def show(self, session: AsyncSession, case_id: str, now: datetime) -> StaffAnswer:
         cases = CaseRepository(session)
-        case = await cases.get(case_id)
-        if case is None or case.status == CaseStatus.CLOSED.value:
+        case = await cases.get_active(case_id)
+        if case is None:
             return StaffAnswer(answer=_no_case(case_id))
         return StaffAnswer(answer=await self._card(cases, case, now, heading="Fall / case"))
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from bot.errors import ChannelError
 from bot.handover import cards
 from bot.handover.cases import CaseRepository
-from bot.handover.models import CaseRow, CaseStatus
+from bot.handover.models import CaseRow
 from bot.handover.roster import StaffRoster
 from bot.messages import ConversationRef, Outgoing, Reply
 from bot.outbox import Outbox, enqueue
@@ -62,8 +62,8 @@ class CaseThreads:
         now = self._clock.now()
         async with self._database.unit_of_work() as session:
             cases = CaseRepository(session)
-            case = await cases.get(case_id)
-            if case is None or case.status == CaseStatus.CLOSED.value:
+            case = await cases.get_active(case_id)
+            if case is None:
                 return
             if thread is not None:
                 case.thread_room, case.thread_id = room.key, thread
