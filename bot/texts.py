@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from knowledge.loader import KnowledgeBase
@@ -38,9 +39,7 @@ class Texts:
             return lang
         return self._kb.meta.fallback[0]
 
-    def _pick(self, translations: dict[str, str] | object, lang: str) -> LocalText | None:
-        if not isinstance(translations, dict):
-            return None
+    def _pick(self, translations: Mapping[str, str], lang: str) -> LocalText | None:
         if lang in translations:
             return LocalText(text=translations[lang], lang=lang)
         for fallback in self._kb.meta.fallback:
@@ -50,7 +49,7 @@ class Texts:
 
     def message(self, key: str, lang: str, **values: object) -> str:
         """A UI sentence; placeholders filled. Unknown keys are a programming error."""
-        picked = self._pick(dict(self._kb.messages[key]), lang)
+        picked = self._pick(self._kb.messages[key], lang)
         if picked is None:
             raise KeyError(key)
         return picked.text.format(**values) if values else picked.text
@@ -61,7 +60,7 @@ class Texts:
     def reply(self, intent: str, lang: str) -> LocalText:
         """An intent's reply; after a fallback the text starts with a notice saying so."""
         doc = self._kb.intents.get(intent) or self._kb.intents["unknown"]
-        picked = self._pick(dict(doc.reply), lang)
+        picked = self._pick(doc.reply, lang)
         if picked is None:
             raise KeyError(intent)
         if picked.lang != lang:

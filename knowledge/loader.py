@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,8 +158,6 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
 
 def fingerprint(root: Path) -> str:
     """A content hash of every YAML file below ``root``."""
-    import hashlib
-
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.yaml")):
         digest.update(str(path.relative_to(root)).encode())
