@@ -53,8 +53,8 @@ class LexicalIndex:
     """Fuzzy similarity of a message to every example, and which intents its words name."""
 
     __slots__ = (
-        "_alias_intents",
-        "_alias_words",
+        "_alias_phrases",
+        "_alias_prefixes",
         "_consonants",
         "_exact",
         "_latin",
@@ -93,16 +93,21 @@ class LexicalIndex:
         for index, text in enumerate(normalised):
             exact.setdefault(text, set()).add(index)
         self._exact = {text: tuple(sorted(indices)) for text, indices in exact.items()}
-        words: list[str] = []
-        intents: list[str] = []
+        # Single-word aliases are looked up by the prefixes of the message's words, so the
+        # cost grows with the message, not with the number of aliases.
+        prefixes: dict[str, dict[str, None]] = {}
+        phrases: list[tuple[str, str]] = []
         for alias in catalogue.aliases:
             for form in (alias.term, *alias.variants):
                 for variant in {normalise(form), transliterate(form)}:
-                    if len(variant) >= _MIN_ALIAS_LENGTH:
-                        words.append(variant)
-                        intents.append(alias.intent)
-        self._alias_words = tuple(words)
-        self._alias_intents = tuple(intents)
+                    if len(variant) < _MIN_ALIAS_LENGTH:
+                        continue
+                    if " " in variant:
+                        phrases.append((f" {variant} ", alias.intent))
+                    else:
+                        prefixes.setdefault(variant, {})[alias.intent] = None
+        self._alias_prefixes = {word: tuple(found) for word, found in prefixes.items()}
+        self._alias_phrases = tuple(phrases)
 
     def exact(self, forms: QueryForms) -> tuple[int, ...]:
         """Indices of the examples whose normalised text equals the message's."""
@@ -145,14 +150,13 @@ class LexicalIndex:
     def alias_intents(self, forms: QueryForms) -> tuple[str, ...]:
         """Intents whose alias words occur in the message (as a word or the start of one)."""
         found: dict[str, None] = {}
-        for text in {forms.normalised, forms.latin}:
-            words = text.split()
-            for alias, intent in zip(self._alias_words, self._alias_intents, strict=True):
-                if intent in found:
-                    continue
-                if " " in alias:
-                    if f" {alias} " in f" {text} ":
+        for text in dict.fromkeys((forms.normalised, forms.latin)):
+            for word in text.split():
+                for end in range(_MIN_ALIAS_LENGTH, len(word) + 1):
+                    for intent in self._alias_prefixes.get(word[:end], ()):
                         found[intent] = None
-                elif any(word.startswith(alias) for word in words):
+            padded = f" {text} "
+            for phrase, intent in self._alias_phrases:
+                if phrase in padded:
                     found[intent] = None
         return tuple(found)

@@ -16,6 +16,7 @@ from intents.cues import cued_intents
 from intents.emergency import EmergencyDetector
 from intents.languages import LanguageGuess, LanguageIdentifier
 from intents.lexical import LexicalIndex, QueryForms
+from intents.ngrams import NgramIndex
 from intents.normalise import clean
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
 
@@ -67,9 +68,11 @@ class Thresholds:
     alias_bonus: float = 0.03  # added to an intent named by an alias word
     cue_bonus: float = 0.03  # added to an intent its cue words point to (cancel, switch)
     neighbours: int = 3  # examples per intent that vote
-    lexical_only_temperature: float = 0.05  # kernel softness of the lexical layer alone
+    lexical_only_temperature: float = 0.06  # kernel softness of the lexical layer alone
+    lexical_only_ngram: float = 1.0  # weight of character n-grams in the lexical layer alone
+    lexical_only_fuzzy: float = 0.0  # weight of the fuzzy ratio in the lexical layer alone
     lexical_stem_weight: float = 0.1  # weight of shared word stems in the lexical layer alone
-    skip_encoder: float = 0.7  # lexical-only probability from which the encoder is not asked
+    skip_encoder: float = 0.8  # lexical-only probability from which the encoder is not asked
     skip_emergency: float = 0.05  # ... unless the lexical layer gives emergency this much
 
 
@@ -87,8 +90,10 @@ class IntentMatcher:
         "_encoder",
         "_example_intents",
         "_identifier",
+        "_intent_rows",
         "_intents",
         "_lexical",
+        "_ngrams",
         "_queries",
         "_thresholds",
         "_vectors",
@@ -108,6 +113,7 @@ class IntentMatcher:
         self._thresholds = thresholds or Thresholds()
         self._identifier = identifier or LanguageIdentifier(catalogue)
         self._lexical = LexicalIndex(catalogue)
+        self._ngrams = NgramIndex(catalogue)
         self._emergency = EmergencyDetector()
         intents = list(catalogue.intents)
         for required in (UNKNOWN, EMERGENCY):
@@ -117,6 +123,9 @@ class IntentMatcher:
         position = {intent: index for index, intent in enumerate(self._intents)}
         self._example_intents = np.array(
             [position[example.intent] for example in catalogue.examples], dtype=np.intp
+        )
+        self._intent_rows = tuple(
+            np.flatnonzero(self._example_intents == index) for index in range(len(self._intents))
         )
         self._encoder = encoder
         self._vectors = (
@@ -167,15 +176,21 @@ class IntentMatcher:
         exact_intents = {int(self._example_intents[index]) for index in exact}
         if len(exact_intents) == 1:
             return self._one_hot(exact_intents.pop(), 0.97), 1.0, False
-        lexical = self._lexical.similarities(forms).astype(np.float64)
         stems = self._lexical.stem_overlap(forms).astype(np.float64)
+        ngrams = self._ngrams.similarities(forms).astype(np.float64)
         bonuses = [(intent, th.alias_bonus) for intent in self._lexical.alias_intents(forms)]
         bonuses += [(intent, th.cue_bonus) for intent in cued_intents(forms.normalised)]
-        lexical_only = self._softmax(
-            lexical + th.lexical_stem_weight * stems, th.lexical_only_temperature, bonuses
-        )
+        fast_scores = th.lexical_only_ngram * ngrams + th.lexical_stem_weight * stems
+        # The fuzzy ratio (rapidfuzz over every example) is computed only where it is weighed.
+        lexical: npt.NDArray[np.float64] | None = None
+        if th.lexical_only_fuzzy:
+            lexical = self._lexical.similarities(forms).astype(np.float64)
+            fast_scores = fast_scores + th.lexical_only_fuzzy * lexical
+        lexical_only = self._softmax(fast_scores, th.lexical_only_temperature, bonuses)
         if self._vectors is None or self._encoder is None or self._lexically_sure(lexical_only):
             return lexical_only, 1.0, False
+        if lexical is None:
+            lexical = self._lexical.similarities(forms).astype(np.float64)
         query = self._queries.vector(self._encoder, forms.cleaned)
         semantic = (self._vectors @ query).astype(np.float64)
         scores = semantic + th.lexical_weight * lexical + th.stem_weight * stems
@@ -215,11 +230,11 @@ class IntentMatcher:
         k = self._thresholds.neighbours
         logits = np.full(len(self._intents), -np.inf)
         top = scores.max()
-        for index in range(len(self._intents)):
-            own = scores[self._example_intents == index]
-            if own.size == 0:
+        for index, rows in enumerate(self._intent_rows):
+            if rows.size == 0:
                 continue
-            best = np.sort(own)[-k:] if own.size > k else own
+            own = scores[rows]
+            best = np.partition(own, own.size - k)[-k:] if own.size > k else own
             logits[index] = np.log(np.exp((best - top) / temperature).sum())
         return logits
 
