@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -33,15 +32,6 @@ def _grams(texts: Iterable[str]) -> Counter[str]:
     return counts
 
 
-def _weights(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
-    """Sublinear tf x idf, L2-normalised, over the n-grams the index knows."""
-    weights = {
-        gram: (1.0 + math.log(count)) * idf[gram] for gram, count in counts.items() if gram in idf
-    }
-    norm = math.sqrt(sum(value * value for value in weights.values()))
-    return {gram: value / norm for gram, value in weights.items()} if norm else {}
-
-
 class NgramIndex:
     """Cosine similarity of character n-gram profiles, message against each example.
 
@@ -50,45 +40,54 @@ class NgramIndex:
     Russian examples, and German office words meet each other whatever language surrounds them.
     """
 
-    __slots__ = ("_idf", "_postings", "_size")
+    __slots__ = ("_examples", "_ids", "_idf", "_size", "_starts", "_weights")
 
     def __init__(self, catalogue: Catalogue) -> None:
-        profiles = []
-        for example in catalogue.examples:
+        self._size = len(catalogue.examples)
+        self._ids: dict[str, int] = {}
+        # Flat (n-gram, example, count) triples: far smaller than a list per n-gram.
+        gram_ids: list[int] = []
+        example_ids: list[int] = []
+        counts: list[float] = []
+        for index, example in enumerate(catalogue.examples):
             normalised = normalise(example.text)
-            profiles.append(_grams((normalised, transliterate(normalised))))
-        self._size = len(profiles)
-        frequency: Counter[str] = Counter()
-        for profile in profiles:
-            frequency.update(profile.keys())
-        self._idf = {
-            gram: math.log((self._size + 1) / (count + 1)) + 1.0
-            for gram, count in frequency.items()
-        }
-        rows: dict[str, list[tuple[int, float]]] = {}
-        for index, profile in enumerate(profiles):
-            for gram, weight in _weights(profile, self._idf).items():
-                rows.setdefault(gram, []).append((index, weight))
-        self._postings = {
-            gram: (
-                np.array([index for index, _ in entries], dtype=np.intp),
-                np.array([weight for _, weight in entries], dtype=np.float64),
-            )
-            for gram, entries in rows.items()
-        }
+            for gram, count in _grams((normalised, transliterate(normalised))).items():
+                gram_ids.append(self._ids.setdefault(gram, len(self._ids)))
+                example_ids.append(index)
+                counts.append(count)
+        grams = np.array(gram_ids, dtype=np.intp)
+        examples = np.array(example_ids, dtype=np.intp)
+        frequency = np.bincount(grams, minlength=len(self._ids))
+        self._idf = np.log((self._size + 1) / (frequency + 1.0)) + 1.0
+        weights = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self._idf[grams]
+        norms = np.sqrt(np.bincount(examples, weights=weights * weights, minlength=self._size))
+        weights /= np.where(norms > 0, norms, 1.0)[examples]
+        order = np.argsort(grams, kind="stable")
+        self._examples = examples[order]
+        self._weights = weights[order]
+        self._starts = np.concatenate(([0], np.cumsum(frequency))).astype(np.intp)
 
     def similarities(self, forms: QueryForms) -> Scores:
         """Return, per example, the 0..1 cosine of the message's n-gram profile to it."""
-        query = _weights(_grams((forms.normalised, forms.latin)), self._idf)
-        if not query or self._size == 0:
+        known = [
+            (self._ids[gram], count)
+            for gram, count in _grams((forms.normalised, forms.latin)).items()
+            if gram in self._ids
+        ]
+        if not known or self._size == 0:
             return np.zeros(self._size, dtype=np.float32)
-        indices = []
-        weights = []
-        for gram, weight in query.items():
-            examples, values = self._postings[gram]
-            indices.append(examples)
-            weights.append(values * weight)
+        ids = np.array([gram for gram, _ in known], dtype=np.intp)
+        query = (1.0 + np.log(np.array([count for _, count in known], dtype=np.float64)))
+        query *= self._idf[ids]
+        query /= np.sqrt(query @ query)
+        starts = self._starts[ids]
+        lengths = self._starts[ids + 1] - starts
+        # The postings of every known n-gram, gathered in one indexing step.
+        skip = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        postings = skip + np.arange(int(lengths.sum()))
         summed = np.bincount(
-            np.concatenate(indices), weights=np.concatenate(weights), minlength=self._size
+            self._examples[postings],
+            weights=self._weights[postings] * np.repeat(query, lengths),
+            minlength=self._size,
         )
         return np.minimum(summed, 1.0).astype(np.float32)
