@@ -40,7 +40,7 @@ class NgramIndex:
     Russian examples, and German office words meet each other whatever language surrounds them.
     """
 
-    __slots__ = ("_examples", "_ids", "_idf", "_size", "_starts", "_weights")
+    __slots__ = ("_examples", "_idf", "_ids", "_size", "_starts", "_weights")
 
     def __init__(self, catalogue: Catalogue) -> None:
         self._size = len(catalogue.examples)
@@ -77,7 +77,7 @@ class NgramIndex:
         if not known or self._size == 0:
             return np.zeros(self._size, dtype=np.float32)
         ids = np.array([gram for gram, _ in known], dtype=np.intp)
-        query = (1.0 + np.log(np.array([count for _, count in known], dtype=np.float64)))
+        query = 1.0 + np.log(np.array([count for _, count in known], dtype=np.float64))
         query *= self._idf[ids]
         query /= np.sqrt(query @ query)
         starts = self._starts[ids]
