@@ -68,7 +68,7 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "مرا میزند", "مرا می زند", "نفس نمیکشد", "نفس نمی کشد", "بیهوش", "سکته", "خونریزی",
     "تجاوز", "چاقو",
     # ps
-    "بیړنی", "اورلګېدنه", "اور", "پولیس", "تاوتریخوالی", "ما وهي", "ما وهی", "وهي",
+    "بیړنی", "اورلګېدنه", "اور", "پولیس", "تاوتریخوالی", "ما وهي", "ما وهی",
     "ساه نه اخلي", "بې هوښه", "وینه", "چړه",
     # ti (Ge'ez)
     "ህጹጽ", "ኣምቡላንስ", "ሓዊ", "ፖሊስ", "ዓመጽ", "ይወቕዓኒ", "ይህርመኒ", "ኣየስተንፍስን",
@@ -77,15 +77,17 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "einbrech*", "einbruch", "bricht ein", "umbringen", "break in*", "breaking in*",
     "broke in*", "burglar*", "intruder", "kill me", "kill us", "smell gas", "smells of gas",
     "smell of gas", "gas smell", "gas leak", "gasgeruch", "riecht nach gas", "gasleck",
-    "cambrioleur*", "cambriol*", "me tuer", "odeur de gaz", "fuite de gaz", "hirsiz*",
+    "cambrioleur*", "cambriol*", "me tuer", "odeur de gaz", "fuite de gaz", "sent le gaz",
+    "ca sent le gaz", "hirsiz*",
     "oldurecek", "beni oldur*", "gaz kokusu", "gaz kaca*", "spargator*", "ma omoar*",
     "amenint*", "miros de gaz", "scurgere de gaz", "wlamywacz*", "wlamanie", "zabije",
-    "zapach gazu", "ulatnia sie gaz", "bêhna gazê", "dikuje", "dê min bikuje", "tuug*",
+    "zapach gazu", "ulatnia sie gaz", "czuc gaz", "czuc gazem", "smierdzi gazem", "bêhna gazê", "dikuje", "dê min bikuje", "tuug*",
     "i dili doonaya", "ur gaas", "hajdut*", "me vrasë", "me vrase", "vras*", "ere gazi",
     "kercen*", "грабител*", "взлом*", "ломится", "ломятся", "убью", "убьет", "убить",
     "запах газа", "пахнет газом", "утечка газа", "злодій", "вламу*", "вб'є", "вбє", "вбити",
     "запах газу", "пахне газом", "крадец", "разбива*", "ще ме убие", "мирише на газ",
-    "миризма на газ", "لص", "حرامي", "يقتلني", "سيقتلني", "رائحة غاز", "ريحة غاز", "تسرب غاز",
+    "миризма на газ", "لص", "حرامي", "يقتلني", "سيقتلني", "رائحة غاز", "ريحة غاز", "ريحة الغاز", "رائحة الغاز", "تسرب غاز",
+    "تسرب الغاز",
     "دزد", "منو میکشه", "مرا میکشد", "بوی گاز", "نشت گاز", "ما وژني", "د ګاز بوی",
     "ሰራቒ", "ክቐትለኒ", "ሽታ ጋዝ",
     # romanised Russian, Ukrainian, Arabic, Persian
@@ -94,6 +96,10 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
 )  # fmt: skip
 
 _ARABIC_PREFIXES = ("", "و", "ب", "ل", "ف", "ال", "وال", "بال", "لل", "فال")
+# A word this short is taken after the article only: after a one-letter prefix it is too often
+# part of another word (Pashto "باور", trust, is not "ب" + "اور", fire).
+_SHORT_WORD = 3
+_ARTICLES = ("ال", "وال", "بال", "لل", "فال")
 
 
 class EmergencyDetector:
@@ -128,8 +134,13 @@ class EmergencyDetector:
         if any(f" {stem}" in padded for stem in self._stems):
             return True
         return any(
-            word[len(prefix) :] in self._arabic
+            self._arabic_word(word[len(prefix) :], prefix)
             for word in normalised.split()
             for prefix in _ARABIC_PREFIXES
             if word.startswith(prefix) and len(word) > len(prefix)
         )
+
+    def _arabic_word(self, rest: str, prefix: str) -> bool:
+        if rest not in self._arabic:
+            return False
+        return not prefix or len(rest) > _SHORT_WORD or prefix in _ARTICLES

@@ -128,6 +128,10 @@ def test_nonsense_is_not_answered(trigram: IntentMatcher, lexical: IntentMatcher
         "ኣምቡላንስ ደውሉ",
         "call 112",
         "es riecht nach gas in der küche",
+        "ça sent le gaz dans la cuisine",
+        "czuć gaz w kuchni, co robić",
+        "ريحة الغاز طالعة بالبيت",
+        "بيتنا فيه النار",
     ],
 )
 def test_emergency_words_always_win(lexical: IntentMatcher, text: str) -> None:
@@ -212,6 +216,19 @@ def test_without_the_fast_path_the_encoder_is_always_asked(
     matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier, thresholds=never_skip)
     assert matcher.match("wo muss ich mich bitte anmelden").semantic
     assert encoder.query_calls == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ما ته زنګ ووهئ",  # Pashto: please call me (ووهئ is not وهي, hits)
+        "زه باور نه لرم",  # Pashto: I do not believe it (باور is not ب + اور, fire)
+    ],
+)
+def test_short_emergency_words_inside_harmless_words_do_not_alarm(
+    lexical: IntentMatcher, text: str
+) -> None:
+    assert lexical.match(text).intent != "emergency"
 
 
 def test_emergency_words_win_on_the_fast_path(identifier: LanguageIdentifier) -> None:
