@@ -130,7 +130,10 @@ ROMANISED_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
             "az kade kak kakvo koga iskam tryabva mersi blagodarya zdraveyte zdravei dete "
             "deteto saprugata mozhe kolko pomosht ezik nemski zapisha moga vzema imam "
             "nyamam struva sam si ot deca detsa rabota tok smetka otmenya chovek "
-            "dobar den zdravey blagodarya"
+            "dobar den zdravey blagodarya "
+            # chat spelling: q for я, 4 for ч, 6 for ш, sht for щ
+            "izgubih izgubil izgubila izvadq izvadya vzemq napravq kude tuk trqbva "
+            "4ovek 6te shte nova novo mnogo molq"
         ),
     }
 )
