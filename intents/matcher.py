@@ -17,7 +17,7 @@ from intents.emergency import EmergencyDetector
 from intents.languages import LanguageGuess, LanguageIdentifier
 from intents.lexical import LexicalIndex, QueryForms
 from intents.ngrams import NgramIndex
-from intents.normalise import clean
+from intents.normalise import clean, normalise
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ class Thresholds:
     lexical_stem_weight: float = 0.1  # weight of shared word stems in the lexical layer alone
     skip_encoder: float = 0.8  # lexical-only probability from which the encoder is not asked
     skip_emergency: float = 0.05  # ... unless the lexical layer gives emergency this much
+    skip_extra_words: int = 8  # ... or the message has more words than its match beyond this
 
 
 class IntentMatcher:
@@ -89,6 +90,7 @@ class IntentMatcher:
         "_emergency",
         "_encoder",
         "_example_intents",
+        "_example_words",
         "_identifier",
         "_intent_rows",
         "_intents",
@@ -123,6 +125,9 @@ class IntentMatcher:
         position = {intent: index for index, intent in enumerate(self._intents)}
         self._example_intents = np.array(
             [position[example.intent] for example in catalogue.examples], dtype=np.intp
+        )
+        self._example_words = np.array(
+            [len(normalise(example.text).split()) for example in catalogue.examples], dtype=np.intp
         )
         self._intent_rows = tuple(
             np.flatnonzero(self._example_intents == index) for index in range(len(self._intents))
@@ -187,7 +192,11 @@ class IntentMatcher:
             lexical = self._lexical.similarities(forms).astype(np.float64)
             fast_scores = fast_scores + th.lexical_only_fuzzy * lexical
         lexical_only = self._softmax(fast_scores, th.lexical_only_temperature, bonuses)
-        if self._vectors is None or self._encoder is None or self._lexically_sure(lexical_only):
+        if (
+            self._vectors is None
+            or self._encoder is None
+            or self._lexically_sure(lexical_only, fast_scores, len(forms.normalised.split()))
+        ):
             return lexical_only, 1.0, False
         if lexical is None:
             lexical = self._lexical.similarities(forms).astype(np.float64)
@@ -213,15 +222,26 @@ class IntentMatcher:
         probabilities: npt.NDArray[np.float64] = weights / weights.sum()
         return probabilities
 
-    def _lexically_sure(self, probabilities: npt.NDArray[np.float64]) -> bool:
+    def _lexically_sure(
+        self, probabilities: npt.NDArray[np.float64], scores: npt.NDArray[np.float64], words: int
+    ) -> bool:
         """Whether the lexical layer alone is confident enough to skip the encoder.
 
         Emergencies are never settled by spelling alone: emergency words win in ``_decide``
         either way, and a message the lexical layer thinks may be one goes to the encoder.
+        Nor is a long message settled by a much shorter example ("hello, we just got a flat,
+        how long do we have for the anmeldung" is not a greeting because it starts with one).
         """
         th = self._thresholds
         emergency = float(probabilities[self._intents.index(EMERGENCY)])
-        return float(probabilities.max()) >= th.skip_encoder and emergency < th.skip_emergency
+        best = int(np.argmax(probabilities))
+        if float(probabilities[best]) < th.skip_encoder or emergency >= th.skip_emergency:
+            return False
+        rows = self._intent_rows[best]
+        if rows.size == 0:
+            return True
+        closest = rows[int(np.argmax(scores[rows]))]
+        return words - int(self._example_words[closest]) <= th.skip_extra_words
 
     def _intent_logits(
         self, scores: npt.NDArray[np.float64], temperature: float

@@ -201,6 +201,18 @@ def test_confident_lexical_match_skips_the_encoder(identifier: LanguageIdentifie
     assert encoder.query_calls == 0
 
 
+def test_a_long_message_is_not_settled_by_a_short_example(
+    identifier: LanguageIdentifier,
+) -> None:
+    # "hallo" alone is a greeting; a question that merely starts with it is not.
+    encoder = TrigramEncoder()
+    matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier)
+    text = "hallo guten tag, wir sind letzte woche nach dortmund in eine neue wohnung gezogen"
+    assert matcher.match(text).semantic
+    assert encoder.query_calls == 1
+    assert not matcher.match("hallo").semantic
+
+
 def test_unsure_lexical_match_asks_the_encoder(identifier: LanguageIdentifier) -> None:
     encoder = TrigramEncoder()
     matcher = IntentMatcher(SMALL, encoder=encoder, identifier=identifier)
