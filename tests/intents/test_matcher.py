@@ -132,6 +132,11 @@ def test_nonsense_is_not_answered(trigram: IntentMatcher, lexical: IntentMatcher
         "czuć gaz w kuchni, co robić",
         "ريحة الغاز طالعة بالبيت",
         "بيتنا فيه النار",
+        "mein kind hat einen krampfanfall",
+        "opa reagiert nicht mehr",
+        "my son fell off the balcony",
+        "сын выпал из окна",
+        "çocuk balkondan düştü",
     ],
 )
 def test_emergency_words_always_win(lexical: IntentMatcher, text: str) -> None:
@@ -294,11 +299,18 @@ def test_bundled_examples_match_their_own_intent(bundled_matcher: IntentMatcher)
     assert report["intent_accuracy"] >= 0.98
 
 
+# Every labelled set in tests/data (see its README for how each was written and when it stopped
+# being held out): the targets of the understanding issue hold on all of them.
+LABELLED_SETS = ("dev-eval", "probe-eval", "fresh-a", "fresh-b", "holdout-1", "holdout-2")
+
+
 @pytest.mark.slow
-def test_development_set_meets_the_targets(bundled_matcher: IntentMatcher) -> None:
-    if not DEV_SET.is_file():
-        pytest.skip("no development set")
-    report = evaluate(bundled_matcher, load_jsonl(DEV_SET))
+@pytest.mark.parametrize("name", LABELLED_SETS)
+def test_labelled_sets_meet_the_targets(bundled_matcher: IntentMatcher, name: str) -> None:
+    path = DEV_SET.parent / f"{name}.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path.name} is not in this checkout")
+    report = evaluate(bundled_matcher, load_jsonl(path))
     assert report["intent_accuracy"] >= 0.92  # type: ignore[operator]
     assert report["lang_accuracy"] >= 0.97  # type: ignore[operator]
     assert report["confident_wrong_rate"] <= 0.03  # type: ignore[operator]
