@@ -115,6 +115,9 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "ne repond plus", "tepki vermiyor", "не реагує", "не реагирует", "не реагира",
     "чупи всичко", "заключих се", "locked myself in", "habe mich eingeschlossen",
     "заперлась", "заперся", "зачинилась", "зачинився",
+    # bleeding that does not stop
+    "au secours", "kan akiyor", "kan durmuyor", "blutet stark", "кровь не останавливается",
+    "кров не зупиняється", "الدم ما وقف", "الدم ما عم يوقف", "xwîn diherike",
     # romanised Russian, Ukrainian, Arabic, Persian
     "skoraya", "skoruyu", "politsiya", "politsiyu", "pozhar", "shvydka", "shvydku",
     "isaaf", "esaaf", "is3af", "shorta", "urjans", "orjans",

@@ -60,7 +60,7 @@ class Thresholds:
 
     answer: float = 0.7  # probability of the best intent needed to answer without asking
     ask: float = 0.25  # below this the matcher says unknown rather than asking back
-    emergency: float = 0.2  # emergency wins from this probability on
+    emergency: float = 0.3  # emergency wins from this probability on
     min_similarity: float = 0.78  # semantic similarity below which nothing fits
     temperature: float = 0.01  # softness of the similarity kernel (semantic scale)
     lexical_weight: float = 0.1  # weight of fuzzy string similarity next to the semantic one
