@@ -23,6 +23,8 @@ CANCEL_WORDS: tuple[str, ...] = (
     # tr ro pl ku so sq ti
     "iptal", "ertele*", "anula*", "amana*", "reprogram*", "odwol*", "przeloz*", "przesun*",
     "betal*", "baaj*", "kansal*", "anulo*", "shty*", "ሰርዝ*", "ሰርዙ*", "ሰረዝ*", "ኣተሓላልፍ*",
+    # "my appointment" in one word: an appointment the person already has
+    "randevumu", "randevum", "randevumun", "موعدي", "ترميني", "نوبتم",
 )  # fmt: skip
 
 # Verbs of writing, speaking and answering: with a language name they ask the bot to switch.
