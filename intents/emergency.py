@@ -115,6 +115,15 @@ EMERGENCY_PHRASES: tuple[str, ...] = (
     "ne repond plus", "tepki vermiyor", "не реагує", "не реагирует", "не реагира",
     "чупи всичко", "заключих се", "locked myself in", "habe mich eingeschlossen",
     "заперлась", "заперся", "зачинилась", "зачинився",
+    # smoke from a flat or a building
+    "smoke coming", "smoke everywhere", "full of smoke", "smell smoke", "smells of smoke",
+    "rauch kommt", "kommt rauch", "überall rauch", "voller rauch", "riecht nach rauch", "qualm",
+    "идет дым", "идёт дым", "дым из", "пахнет дымом", "йде дим", "дим з", "пахне димом",
+    "دخان طالع",
+    "في دخان", "ريحة دخان", "دود میاد", "دود بلند", "بوی دود", "duman geliyor", "duman var",
+    "duman kokusu", "iese fum", "miroase a fum", "leci dym", "dym z", "czuc dym", "sent la fumee",
+    "de la fumee", "fumee sort", "излиза дим", "мирише на дим", "del tym", "ka tym",
+    "dûman tê", "qiiq ayaa", "ትኪ ይወጽእ", "لوګی راوځي",
     # bleeding that does not stop
     "au secours", "kan akiyor", "kan durmuyor", "blutet stark", "кровь не останавливается",
     "кров не зупиняється", "الدم ما وقف", "الدم ما عم يوقف", "xwîn diherike",

@@ -22,7 +22,7 @@ _BATCH = 32
 
 # Tokens of a query fed to the encoder (incl. the "query: " prefix and the special tokens):
 # bounds the slowest match; chosen and measured in TUNING.md ("Bounding the encoder").
-MAX_QUERY_TOKENS = 24
+MAX_QUERY_TOKENS = 21
 # Share of that budget for the first words of a long message; the rest keeps its last words.
 HEAD_SHARE = 0.5
 

@@ -137,6 +137,8 @@ def test_nonsense_is_not_answered(trigram: IntentMatcher, lexical: IntentMatcher
         "my son fell off the balcony",
         "сын выпал из окна",
         "çocuk balkondan düştü",
+        "aus der wohnung unter uns kommt rauch",
+        "smoke coming from the kitchen next door",
     ],
 )
 def test_emergency_words_always_win(lexical: IntentMatcher, text: str) -> None:
