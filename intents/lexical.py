@@ -41,6 +41,19 @@ class QueryForms:
         return dominant_script(self.normalised) is Script.LATIN
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExampleForms:
+    """The normalised and Latin forms of a catalogue's examples, computed once for all layers."""
+
+    normalised: tuple[str, ...]
+    latin: tuple[str, ...]
+
+    @classmethod
+    def of(cls, catalogue: Catalogue) -> ExampleForms:
+        normalised = tuple(normalise(example.text) for example in catalogue.examples)
+        return cls(normalised=normalised, latin=tuple(transliterate(t) for t in normalised))
+
+
 def _stems(text: str) -> frozenset[str]:
     return frozenset(word[:_STEM] for word in text.split() if len(word) >= 3)
 
@@ -64,11 +77,9 @@ class LexicalIndex:
         "_stem_weight",
     )
 
-    def __init__(self, catalogue: Catalogue) -> None:
-        examples = catalogue.examples
-        self._size = len(examples)
-        normalised = [normalise(example.text) for example in examples]
-        latin = [transliterate(text) for text in normalised]
+    def __init__(self, catalogue: Catalogue, forms: ExampleForms) -> None:
+        self._size = len(catalogue.examples)
+        normalised, latin = forms.normalised, forms.latin
         self._normalised = tuple(_sorted_words(text) for text in normalised)
         self._latin = tuple(_sorted_words(text) for text in latin)
         # Only scripts that drop short vowels need the consonant skeleton.

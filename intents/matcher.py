@@ -15,9 +15,9 @@ from intents.catalogue import EMERGENCY, UNKNOWN, Catalogue
 from intents.cues import cued_intents
 from intents.emergency import EmergencyDetector
 from intents.languages import LanguageGuess, LanguageIdentifier
-from intents.lexical import LexicalIndex, QueryForms
+from intents.lexical import ExampleForms, LexicalIndex, QueryForms
 from intents.ngrams import NgramIndex
-from intents.normalise import clean, normalise
+from intents.normalise import clean
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
 
 log = logging.getLogger(__name__)
@@ -114,8 +114,9 @@ class IntentMatcher:
         self._catalogue = catalogue
         self._thresholds = thresholds or Thresholds()
         self._identifier = identifier or LanguageIdentifier(catalogue)
-        self._lexical = LexicalIndex(catalogue)
-        self._ngrams = NgramIndex(catalogue)
+        forms = ExampleForms.of(catalogue)
+        self._lexical = LexicalIndex(catalogue, forms)
+        self._ngrams = NgramIndex(forms)
         self._emergency = EmergencyDetector()
         intents = list(catalogue.intents)
         for required in (UNKNOWN, EMERGENCY):
@@ -127,7 +128,7 @@ class IntentMatcher:
             [position[example.intent] for example in catalogue.examples], dtype=np.intp
         )
         self._example_words = np.array(
-            [len(normalise(example.text).split()) for example in catalogue.examples], dtype=np.intp
+            [len(text.split()) for text in forms.normalised], dtype=np.intp
         )
         self._intent_rows = tuple(
             np.flatnonzero(self._example_intents == index) for index in range(len(self._intents))

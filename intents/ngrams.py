@@ -8,9 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-from intents.catalogue import Catalogue
-from intents.lexical import QueryForms
-from intents.normalise import normalise, transliterate
+from intents.lexical import ExampleForms, QueryForms
 
 Scores = npt.NDArray[np.float32]
 
@@ -42,28 +40,27 @@ class NgramIndex:
 
     __slots__ = ("_examples", "_idf", "_ids", "_size", "_starts", "_weights")
 
-    def __init__(self, catalogue: Catalogue) -> None:
-        self._size = len(catalogue.examples)
+    def __init__(self, examples: ExampleForms) -> None:
+        self._size = len(examples.normalised)
         self._ids: dict[str, int] = {}
         # Flat (n-gram, example, count) triples: far smaller than a list per n-gram.
         gram_ids: list[int] = []
         example_ids: list[int] = []
         counts: list[float] = []
-        for index, example in enumerate(catalogue.examples):
-            normalised = normalise(example.text)
-            for gram, count in _grams((normalised, transliterate(normalised))).items():
+        for index, forms in enumerate(zip(examples.normalised, examples.latin, strict=True)):
+            for gram, count in _grams(forms).items():
                 gram_ids.append(self._ids.setdefault(gram, len(self._ids)))
                 example_ids.append(index)
                 counts.append(count)
         grams = np.array(gram_ids, dtype=np.intp)
-        examples = np.array(example_ids, dtype=np.intp)
+        rows = np.array(example_ids, dtype=np.intp)
         frequency = np.bincount(grams, minlength=len(self._ids))
         self._idf = np.log((self._size + 1) / (frequency + 1.0)) + 1.0
         weights = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self._idf[grams]
-        norms = np.sqrt(np.bincount(examples, weights=weights * weights, minlength=self._size))
-        weights /= np.where(norms > 0, norms, 1.0)[examples]
+        norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=self._size))
+        weights /= np.where(norms > 0, norms, 1.0)[rows]
         order = np.argsort(grams, kind="stable")
-        self._examples = examples[order]
+        self._examples = rows[order]
         self._weights = weights[order]
         self._starts = np.concatenate(([0], np.cumsum(frequency))).astype(np.intp)
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intents.catalogue import Catalogue, Example
-from intents.lexical import QueryForms
+from intents.lexical import ExampleForms, QueryForms
 from intents.ngrams import NgramIndex
 
 EXAMPLES = (
@@ -16,7 +16,7 @@ EXAMPLES = (
     Example(intent="language_course", lang="en", text="where can i learn german"),
     Example(intent="energy_contract", lang="tr", text="elektrik sözleşmesi nasıl yapılır"),
 )
-INDEX = NgramIndex(Catalogue(examples=EXAMPLES))
+INDEX = NgramIndex(ExampleForms.of(Catalogue(examples=EXAMPLES)))
 
 
 def _best(text: str) -> tuple[int, float]:
@@ -54,7 +54,7 @@ def test_nothing_in_common_scores_zero() -> None:
 
 
 def test_an_empty_catalogue_gives_no_scores() -> None:
-    empty = NgramIndex(Catalogue(examples=()))
+    empty = NgramIndex(ExampleForms.of(Catalogue(examples=())))
     assert empty.similarities(QueryForms.of("hallo")).shape == (0,)
 
 
