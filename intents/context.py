@@ -129,3 +129,9 @@ def looks_like_follow_up(text: str, lang: str) -> bool:
         return True
     # Tigrinya attaches "-ከ" ("and what about ...?") to the word it asks about.
     return lang == "ti" and len(words) <= 3 and words[-1].endswith("ከ") and len(words[-1]) > 1
+
+
+def mentions_someone(text: str, lang: str) -> bool:
+    """Whether ``text`` names a family member ("for my wife too", "а для дітей?")."""
+    subjects = frozenset().union(*(SUBJECTS.get(code, frozenset()) for code in (lang, "en", "de")))
+    return any(word in subjects for word in normalise(text).split())
