@@ -31,6 +31,6 @@ def install_offices(core: Core) -> OfficeFeature:
     core.router.set_location_handler(LocationHandler(finder))
     core.router.add_flow(OfficeFlow(finder))
     core.router.add_flow(registration)
-    core.router.set_follow_up_handler(FollowUps(finder))
+    core.router.set_follow_up_handler(FollowUps(finder, core.router))
     core.router.set_topic_handler(TopicWithPlace(core.router, finder))
     return OfficeFeature(finder=finder, registration=registration)

@@ -12,7 +12,7 @@ from bot.offices.finder import OfficeFinder
 from bot.offices.handlers import FLOW, topic_of
 from bot.slots.vocabulary import words_of
 from bot.turn import Turn, TurnContext, Understood
-from intents.context import REFERENCES, looks_like_follow_up
+from intents.context import REFERENCES, looks_like_follow_up, mentions_someone
 
 MAX_FOLLOW_UP_WORDS = 7
 MAX_PLACE_ALONE_WORDS = 3
@@ -23,6 +23,10 @@ class KnowledgeAnswer(Protocol):
     def knowledge_answer(self, ctx: TurnContext, intent: str) -> Turn: ...
 
 
+class Answerer(Protocol):
+    async def answer(self, ctx: TurnContext, understood: Understood) -> Turn: ...
+
+
 def _topics(ctx: TurnContext) -> frozenset[str]:
     return frozenset(i for i, doc in ctx.kb.intents.items() if doc.kind == "topic")
 
@@ -30,20 +34,31 @@ def _topics(ctx: TurnContext) -> frozenset[str]:
 class FollowUps:
     """Asked by the router before the matcher's answer; None lets the matcher decide."""
 
-    def __init__(self, finder: OfficeFinder) -> None:
+    def __init__(self, finder: OfficeFinder, answers: Answerer) -> None:
         self._finder = finder
+        self._answers = answers
 
     async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None:
         words = words_of(ctx.text)
         if not words or len(words) > MAX_FOLLOW_UP_WORDS:
             return None
+        last = ctx.state.last_intent
+        if (
+            last in _topics(ctx)
+            and mentions_someone(ctx.text, ctx.lang)
+            and looks_like_follow_up(ctx.text, ctx.lang)
+        ):
+            # "for my wife too", "а для дітей?": the same topic, for someone else.
+            assert last is not None
+            same = Understood(intent=last, confidence=1.0, decision="answer", lang=ctx.lang)
+            return await self._answers.answer(ctx, same)
         sure_topic = understood.decision == "answer" and understood.intent in _topics(ctx)
-        if len(words) <= MAX_PLACE_ALONE_WORDS and not sure_topic:
+        new_topic = sure_topic and understood.intent != ctx.state.last_intent
+        if len(words) <= MAX_PLACE_ALONE_WORDS and not new_topic:
             place, _ = self._finder.place_of(ctx)
             if place is not None:
                 # A district alone after a topic answer: that topic's offices there.
                 return self._finder.show(ctx, place, topic_of(ctx), FLOW)
-        new_topic = sure_topic and understood.intent != ctx.state.last_intent
         short = len(words) <= MAX_PLACE_ALONE_WORDS or looks_like_follow_up(ctx.text, ctx.lang)
         if new_topic or not short:
             return None

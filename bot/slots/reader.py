@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Literal
 
-from bot.offices.deadline import find_date
+from bot.slots.dates import find_date
 from bot.slots.vocabulary import Found, WordTable, words_of
 from knowledge.schema import SlotsDoc, SlotWords, parse_time_range
 
@@ -101,7 +101,8 @@ class SlotReader:
         self._non_eu = WordTable((w, True) for w in (doc.non_eu_words if doc else ()))
         self._eu = WordTable((w, True) for w in (doc.eu_words if doc else ()))
         self._countries = WordTable(
-            (name, (c.id, c.eu)) for c in (doc.countries if doc else ()) for name in c.names
+            ((name, (c.id, c.eu)) for c in (doc.countries if doc else ()) for name in c.names),
+            prefixes=True,
         )
 
     def _tables(self, langs: Iterable[str | None]) -> list[_Language]:

@@ -16,6 +16,7 @@ MAX_PHRASE_WORDS = 4
 MIN_FUZZY_LENGTH = 5
 """Shorter words must match exactly: "na", "ne", "da" differ by one letter from other words."""
 FUZZY_SCORE = 84.0
+_ATTACHED_AND = "\u0648"  # و
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -43,7 +44,9 @@ class WordTable(Generic[V]):
     "вчора"); a single long word also matches with a typo ("donnerstg").
     """
 
-    def __init__(self, entries: Iterable[tuple[str, V]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, V]], *, prefixes: bool = False) -> None:
+        self._prefixes = prefixes
+        """Also match a word that begins with a long entry ("suriyeliyim" for "suriyeli")."""
         self._exact: dict[tuple[str, ...], V] = {}
         self._latin: dict[tuple[str, ...], V] = {}
         self._long: list[tuple[str, V]] = []
@@ -71,6 +74,13 @@ class WordTable(Generic[V]):
                 value = self._latin.get(chunk)
             if value is not None:
                 return Found(start, start + n, value)
+        word = words[start]
+        if word.startswith(_ATTACHED_AND) and len(word) > 2:
+            # Arabic, Persian, Pashto: "and" is written onto the next word ("ووين" = "and where").
+            rest = [word[1:], *words[start + 1 :]]
+            hit = self.at(rest, 0, fuzzy=fuzzy)
+            if hit is not None:
+                return Found(start, start + hit.end, hit.value)
         if fuzzy and len(words[start]) >= MIN_FUZZY_LENGTH and not words[start].isdigit():
             value = self._closest(words[start])
             if value is not None:
@@ -96,6 +106,10 @@ class WordTable(Generic[V]):
 
     def _closest(self, word: str) -> V | None:
         best: tuple[float, V] | None = None
+        if self._prefixes:
+            heads = [(c, v) for c, v in self._long if word.startswith(c)]
+            if heads:
+                return max(heads, key=lambda pair: len(pair[0]))[1]
         for candidate, value in self._long:
             if abs(len(candidate) - len(word)) > 2:
                 continue
