@@ -13,7 +13,7 @@ from bot.slots.vocabulary import Found, WordTable, words_of
 from knowledge.schema import SlotsDoc, SlotWords, parse_time_range
 
 Prefer = Literal["past", "future"]
-YES_NO_WITHIN = 3
+YES_NO_WITHIN = 2
 """"no" must come among the first words: "no, I'm Syrian", not "... no idea"."""
 
 _CLOCK = re.compile(
