@@ -134,4 +134,6 @@ def looks_like_follow_up(text: str, lang: str) -> bool:
 def mentions_someone(text: str, lang: str) -> bool:
     """Whether ``text`` names a family member ("for my wife too", "а для дітей?")."""
     subjects = frozenset().union(*(SUBJECTS.get(code, frozenset()) for code in (lang, "en", "de")))
-    return any(word in subjects for word in normalise(text).split())
+    words = normalise(text).split()
+    # Arabic, Persian and Pashto attach "and" (و) to the word: "ولزوجتي", "and for my wife".
+    return any(w in subjects or (w.startswith("و") and w[1:] in subjects) for w in words)

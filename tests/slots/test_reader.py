@@ -123,9 +123,7 @@ def test_absolute_and_relative_dates(
         ("dirooz", "fa", YESTERDAY),
     ],
 )
-def test_typos_and_latin_letters(
-    reader: SlotReader, text: str, lang: str, expected: date
-) -> None:
+def test_typos_and_latin_letters(reader: SlotReader, text: str, lang: str, expected: date) -> None:
     assert reader.read_date(text, [lang], TODAY) == expected
 
 
