@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 
+from rapidfuzz import fuzz
+
 from bot.booking.calendar_file import appointment_ics
 from bot.booking.models import BookingRow
 from bot.booking.offers import FLOW, PASS, TAKE, offer_freed
@@ -21,6 +23,7 @@ from bot.offices.finder import OfficeFinder
 from bot.ports import StaffNotifier
 from bot.slots import TimeWish
 from bot.turn import Turn, TurnContext, Understood
+from intents.normalise import normalise
 
 SERVICE = "bk:s:"
 SLOT = "bk:t:"
@@ -36,6 +39,7 @@ SLOTS_PER_PAGE = 6
 NEW_QUESTION_WORDS = 5
 """A message this long in the middle of the dialogue is a new question, not a wrong answer."""
 _NUMBER = re.compile(r"^\s*\d+\s*[.)]?\s*$")
+MY_LIST_SCORE = 85.0
 _OWN_DIALOGUE = frozenset({"book_appointment", "unknown", "greeting", "thanks", "help"})
 """Intents that a message inside the booking dialogue may look like without leaving it."""
 
@@ -115,7 +119,7 @@ class BookingFlow:
         data = ctx.state.data
         key = ctx.choice.key if ctx.choice is not None else ""
         step = data.get("step")
-        if key == MINE:
+        if key == MINE or (not key and _asks_for_own_list(ctx)):
             return await self.mine(ctx, _sure())
         if key.startswith((TAKE, PASS)):
             return await self._offer_answer(ctx, key)
@@ -416,6 +420,19 @@ class BookingFlow:
             await self._staff.notify(office_id, text)
 
         return send
+
+
+def _asks_for_own_list(ctx: TurnContext) -> bool:
+    """ "my appointments" typed inside a step: the label of the list's own button, in the
+    user's language, German or English, with a typo at most."""
+    typed = normalise(ctx.text)
+    if not typed or len(typed) > 40:
+        return False
+    for lang in {ctx.lang, ctx.state.lang or ctx.lang, "en", "de"}:
+        label = normalise(ctx.texts.message("booking_my_list", lang))
+        if fuzz.ratio(typed, label) >= MY_LIST_SCORE:
+            return True
+    return False
 
 
 def _service_name(ctx: TurnContext, bookable: Bookable) -> str:

@@ -1,4 +1,4 @@
-"""The slot reader on the bundled slots.yaml: yes/no, nationality, dates and times, 16 languages."""
+"""The slot reader on the bundled slots.yaml: yes/no, nationality, dates, times; 16 languages."""
 
 from __future__ import annotations
 

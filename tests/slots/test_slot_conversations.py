@@ -219,3 +219,68 @@ async def test_where_is_that_after_a_topic_asks_the_place_once_then_remembers(
     assert "lokal willkommen Lütgendortmund" in replies[0].text
     replies = await memory.say("where", "and when is it open?")
     assert replies[0].text.startswith("lokal willkommen Lütgendortmund")
+
+
+# Lanstrop (bundled knowledge): an office hour on Thursdays 08:30-11:30, bookable. The clock
+# stands on Thursday 19 November 2026, 10:00 in Berlin.
+BOOKING_DIALOGUES = [
+    ("English", "when is it open?", "Thu 08:30-11:30", "book there", "next Thursday", "at 11",
+     "my appointments", "en"),
+    ("Deutsch", "und wann ist da offen?", "Do 08:30-11:30", "Termin dort", "nächsten Donnerstag",
+     "um 11 Uhr", "meine Termine", "de"),
+    ("Українська", "а коли працює?", "Чт 08:30-11:30", "записатися туди", "наступного четверга",
+     "о 11", "мої записи", "uk"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("label", "open_q", "hours", "book", "thursday", "at_eleven", "mine", "lang"),
+    BOOKING_DIALOGUES,
+    ids=[row[-1] for row in BOOKING_DIALOGUES],
+)
+async def test_office_follow_ups_then_booking_by_day_and_time(
+    core: Core,
+    memory: MemoryAdapter,
+    label: str,
+    open_q: str,
+    hours: str,
+    book: str,
+    thursday: str,
+    at_eleven: str,
+    mine: str,
+    lang: str,
+) -> None:
+    chat = f"book-{lang}"
+    await choose_language(memory, chat, label)
+    replies = await memory.say(chat, "Lanstrop")  # a quarter alone: its office
+    assert "Sprechstunde Lanstrop" in replies[0].text
+    replies = await memory.say(chat, open_q)
+    assert replies[0].text.startswith("lokal willkommen Eving/Scharnhorst – Sprechstunde Lanstrop")
+    assert hours in replies[0].text
+    replies = await memory.say(chat, book)
+    assert replies[0].choices[0].label.endswith("19.11.2026 10:30")
+    assert expected_answer(await state_of(core, memory, chat)) == "date"
+    replies = await memory.say(chat, thursday)
+    assert replies[0].choices[0].label.endswith("26.11.2026 08:30")
+    replies = await memory.say(chat, at_eleven)
+    assert replies[0].choices[0].label.endswith("11:00")
+    # Inside the slot list, "my appointments" leaves the list and shows them (none yet).
+    replies = await memory.say(chat, mine)
+    assert replies[0].text == core.knowledge.texts().message("booking_mine_none", lang)
+    assert (await state_of(core, memory, chat)).flow is None
+
+
+async def test_cancel_inside_the_slot_list_and_a_typed_yes_confirms(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    await choose_language(memory, "cancel", "English")
+    await memory.say("cancel", "Lanstrop")
+    await memory.say("cancel", "book there")
+    held = await memory.say("cancel", "1")
+    assert expected_answer(await state_of(core, memory, "cancel")) == "yes_no"
+    assert "10:30" in held[0].text
+    booked = await memory.say("cancel", "yes")
+    assert "booked" in booked[0].text
+    await memory.say("cancel", "book there")  # back in a slot list
+    replies = await memory.say("cancel", "cancel my appointment")
+    assert "Thu 19.11.2026 10:30" in replies[0].choices[0].label  # the list of bookings
