@@ -284,3 +284,23 @@ async def test_cancel_inside_the_slot_list_and_a_typed_yes_confirms(
     await memory.say("cancel", "book there")  # back in a slot list
     replies = await memory.say("cancel", "cancel my appointment")
     assert "Thu 19.11.2026 10:30" in replies[0].choices[0].label  # the list of bookings
+
+
+@pytest.mark.parametrize(
+    ("question", "moved", "answer", "lang"),
+    [
+        ("where do I register", "I moved in yesterday", "no", "en"),
+        ("де зробити анмельдунг", "вчора", "ні я з україни", "uk"),
+        ("أين أسجل عنواني", "امس", "لا انا سوري", "ar"),
+    ],
+)
+async def test_a_typed_no_keeps_the_dialogue_and_the_detected_language(
+    core: Core, memory: MemoryAdapter, question: str, moved: str, answer: str, lang: str
+) -> None:
+    chat = f"detected-{lang}"
+    await memory.say(chat, question)  # no language chosen: it is detected
+    await memory.say(chat, moved)
+    replies = await memory.say(chat, answer)
+    assert replies[0].lang == lang and is_city_question(replies[0])
+    state = await state_of(core, memory, chat)
+    assert state.flow == "registration" and state.lang == lang and not state.lang_explicit
