@@ -46,6 +46,9 @@ class RegistrationHandler:
             reply = ctx.reply(ctx.msg("registration_household"))
             state = replace(ctx.state.cleared(), misses=0)
             return Turn(replies=(reply,), state=state, intent="registration")
+        place, _ = self._flow.finder.place_of(ctx)
+        if place is not None:  # "anmeldung 44388": kept, so "where?" is not asked later
+            ctx = self._flow.finder.remember(ctx, place)
         answer = self._router.knowledge_answer(ctx, "registration")
         moved_in = self._flow.moved_in(ctx)
         ctx = replace(ctx, state=answer.state)
@@ -69,6 +72,10 @@ class RegistrationFlow:
     def __init__(self, finder: OfficeFinder, reminders: DeadlineReminders | None) -> None:
         self._finder = finder
         self.reminders = reminders
+
+    @property
+    def finder(self) -> OfficeFinder:
+        return self._finder
 
     def moved_in(self, ctx: TurnContext) -> date | None:
         """The move-in date in the message: "3.11.", "3 грудня", "gestern", "vor einer Woche"."""

@@ -304,3 +304,14 @@ async def test_a_typed_no_keeps_the_dialogue_and_the_detected_language(
     assert replies[0].lang == lang and is_city_question(replies[0])
     state = await state_of(core, memory, chat)
     assert state.flow == "registration" and state.lang == lang and not state.lang_explicit
+
+
+async def test_a_postcode_given_with_the_question_is_not_asked_again(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    await choose_language(memory, "pc", "Deutsch")
+    await memory.say("pc", "Anmeldung, ich wohne in 44388")
+    await memory.say("pc", "vorgestern")
+    replies = await memory.say("pc", "nein")
+    assert not is_city_question(replies[0])
+    assert "Ausländerbehörde Dortmund" in replies[0].text
