@@ -52,9 +52,11 @@ class FollowUps:
             assert last is not None
             same = Understood(intent=last, confidence=1.0, decision="answer", lang=ctx.lang)
             return await self._answers.answer(ctx, same)
-        sure_topic = understood.decision == "answer" and understood.intent in _topics(ctx)
-        new_topic = sure_topic and understood.intent != ctx.state.last_intent
-        if len(words) <= MAX_PLACE_ALONE_WORDS and not new_topic:
+        sure = understood.decision == "answer" and understood.intent != "unknown"
+        new_topic = sure and understood.intent in _topics(ctx) and understood.intent != last
+        # "Hallo aus Dortmund" stays a greeting; "Scharnhorst" is about the last topic.
+        about_place = not sure or understood.intent in ("find_office", last)
+        if len(words) <= MAX_PLACE_ALONE_WORDS and about_place:
             place, _ = self._finder.place_of(ctx)
             if place is not None:
                 # A district alone after a topic answer: that topic's offices there.

@@ -315,3 +315,11 @@ async def test_a_postcode_given_with_the_question_is_not_asked_again(
     replies = await memory.say("pc", "nein")
     assert not is_city_question(replies[0])
     assert "Ausländerbehörde Dortmund" in replies[0].text
+
+
+async def test_a_greeting_that_names_the_city_stays_a_greeting(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    replies = await memory.say("hello", "Hallo aus Dortmund")
+    assert "Lotse" in replies[0].text
+    assert (await state_of(core, memory, "hello")).office is None
