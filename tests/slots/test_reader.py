@@ -229,3 +229,33 @@ def test_without_slots_file_nothing_but_plain_dates_is_read(tmp_path: Path) -> N
     assert bare.read_date("gestern", ["de"], TODAY) is None
     assert bare.read_date("3.11.", ["de"], TODAY) == date(2026, 11, 3)
     assert bare.yes_no("ja", ["de"]) is None
+
+
+WHERE_AND_OPEN = [
+    ("de", "wo ist das?", "wann ist offen?"),
+    ("en", "where is that?", "when is it open?"),
+    ("uk", "а де це?", "коли працює?"),
+    ("ru", "а где это?", "когда открыто?"),
+    ("ar", "وين هذا؟", "متى يفتح؟"),
+    ("fa", "کجاست؟", "کی باز است؟"),
+    ("tr", "orası nerede?", "ne zaman açık?"),
+    ("ro", "unde este asta?", "când e deschis?"),
+    ("bg", "къде е това?", "кога работи?"),
+    ("pl", "a gdzie to jest?", "kiedy otwarte?"),
+    ("ps", "دا چیرته دی؟", "کله خلاص وي؟"),
+    ("ku", "ew li ku ye?", "kengî vekirî ye?"),
+    ("so", "xaggee weeye?", "goorma furan yahay?"),
+    ("ti", "ኣበይ እዩ?", "መዓስ ክፉት እዩ?"),
+    ("sq", "ku është?", "kur është hapur?"),
+    ("fr", "c'est où ?", "c'est ouvert quand ?"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "where", "open_"), WHERE_AND_OPEN, ids=[row[0] for row in WHERE_AND_OPEN]
+)
+def test_where_and_when_open_in_every_language(
+    reader: SlotReader, lang: str, where: str, open_: str
+) -> None:
+    assert reader.asks(where, [lang]) == "where"
+    assert reader.asks(open_, [lang]) == "open"
