@@ -280,6 +280,8 @@ class Router:
             ctx.state.cleared(),
             last_intent=intent if is_topic else ctx.state.last_intent,
             misses=0,
+            # A new topic: "where is that?" now means its office, not the one shown before.
+            office=None if is_topic else ctx.state.office,
         )
         reply = Reply(text=local.text, lang=local.lang, feedback=is_topic)
         return Turn(replies=(reply,), state=state, intent=intent)

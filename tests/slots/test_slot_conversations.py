@@ -323,3 +323,19 @@ async def test_a_greeting_that_names_the_city_stays_a_greeting(
     replies = await memory.say("hello", "Hallo aus Dortmund")
     assert "Lotse" in replies[0].text
     assert (await state_of(core, memory, "hello")).office is None
+
+
+async def test_where_is_that_after_a_new_topic_means_that_topics_office(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    await choose_language(memory, "two", "Deutsch")
+    await memory.say("two", "wo muss ich mich anmelden")
+    await memory.say("two", "gestern")
+    await memory.say("two", "nein")
+    await memory.say("two", "Dortmund")  # the Ausländerbehörde was shown
+    await memory.say("two", "Kitaplatz für mein Kind")
+    replies = await memory.say("two", "wo ist das?")
+    assert "Ausländerbehörde" not in replies[0].text
+    assert (await state_of(core, memory, "two")).office in {
+        o.id for o in core.knowledge.kb.offices if "kita" in o.topics
+    }
