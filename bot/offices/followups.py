@@ -123,4 +123,14 @@ class TopicWithPlace:
         if place is None or not ctx.text:
             return answer
         shown = self._finder.show(replace(ctx, state=answer.state), place, topic, FLOW)
-        return replace(shown, replies=(*answer.replies, *shown.replies), intent=understood.intent)
+        replies = tuple(_without_postcode_prompt(ctx, r) for r in answer.replies)
+        return replace(shown, replies=(*replies, *shown.replies), intent=understood.intent)
+
+
+def _without_postcode_prompt(ctx: TurnContext, reply: Reply) -> Reply:
+    """The answer without its closing "write your postcode ..." sentence: the place is known."""
+    prompt = ctx.texts.message("postcode_prompt", reply.lang).strip()
+    text = reply.text.rstrip()
+    if prompt and text.endswith(prompt) and len(text) > len(prompt):
+        return replace(reply, text=text[: -len(prompt)].rstrip())
+    return reply

@@ -177,6 +177,7 @@ async def test_kita_with_a_postcode_does_not_ask_where(core: Core, memory: Memor
     assert "Betreuungsplatz" in replies[0].text  # the Kita answer
     assert "lokal willkommen Lütgendortmund" in replies[1].text  # and the office, unasked
     assert not any(is_city_question(r) for r in replies)
+    assert "Postleitzahl" not in replies[0].text  # the answer no longer asks for it
     state = await state_of(core, memory, "kita")
     assert (state.city, state.district, state.postcode) == ("dortmund", "luetgendortmund", "44388")
     # "where is that?": the address card only.
