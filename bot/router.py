@@ -18,6 +18,7 @@ from bot.texts import Texts
 from bot.turn import (
     DataEraser,
     Flow,
+    FollowUpHandler,
     IntentHandler,
     LocationHandler,
     Turn,
@@ -64,6 +65,8 @@ class Router:
         self._location_handler = location_handler
         self._miss_handler = miss_handler
         self._feedback_handler = feedback_handler
+        self._follow_up: FollowUpHandler | None = None
+        self._topic_handler: IntentHandler | None = None
 
     def add_flow(self, flow: Flow) -> None:
         self._flows[flow.name] = flow
@@ -85,6 +88,16 @@ class Router:
 
     def set_feedback_handler(self, handler: IntentHandler) -> None:
         self._feedback_handler = handler
+
+    def set_follow_up_handler(self, handler: FollowUpHandler) -> None:
+        """Asked first about a message outside any dialogue step: "where is that?", a
+        district name after a topic answer ... It returns None to let the matcher decide."""
+        self._follow_up = handler
+
+    def set_topic_handler(self, handler: IntentHandler) -> None:
+        """Answers topic intents that have no handler of their own (instead of the plain
+        knowledge answer), e.g. to add the nearest office when the message named a place."""
+        self._topic_handler = handler
 
     async def route(
         self,
@@ -113,6 +126,7 @@ class Router:
             kb=kb,
             texts=texts,
             choice=choice,
+            understood=understood,
         )
         turn = await self._route(ctx, understood)
         if truncated:
@@ -190,6 +204,10 @@ class Router:
         if not ctx.text or understood is None:
             key = "empty" if not ctx.text else "non_text"
             return self._say(ctx, key)
+        if self._follow_up is not None:
+            turn = await self._follow_up(ctx, understood)
+            if turn is not None:
+                return turn
         return await self.answer(ctx, self._with_context(ctx, understood))
 
     async def _choice(self, ctx: TurnContext) -> Turn | None:
@@ -249,6 +267,8 @@ class Router:
         handler = self._handlers.get(intent)
         if handler is not None:
             return await handler(ctx, understood)
+        if self._topic_handler is not None and intent in topic_intents(ctx.kb):
+            return await self._topic_handler(ctx, understood)
         return self.knowledge_answer(ctx, intent)
 
     def knowledge_answer(self, ctx: TurnContext, intent: str) -> Turn:
@@ -260,6 +280,8 @@ class Router:
             ctx.state.cleared(),
             last_intent=intent if is_topic else ctx.state.last_intent,
             misses=0,
+            # A new topic: "where is that?" now means its office, not the one shown before.
+            office=None if is_topic else ctx.state.office,
         )
         reply = Reply(text=local.text, lang=local.lang, feedback=is_topic)
         return Turn(replies=(reply,), state=state, intent=intent)

@@ -34,6 +34,10 @@ class ConversationState:
     """The numbered choices last offered; a typed number picks one."""
     city: str | None = None
     district: str | None = None
+    postcode: str | None = None
+    """The postcode the user gave, kept with city and district for follow-ups."""
+    office: str | None = None
+    """The id of the office last shown, for "where is that?", "when is it open?", "book there"."""
 
     def with_flow(
         self,
@@ -60,6 +64,8 @@ class ConversationState:
                 "choices": [[c.key, c.label] for c in self.choices],
                 "city": self.city,
                 "district": self.district,
+                "postcode": self.postcode,
+                "office": self.office,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -78,4 +84,6 @@ class ConversationState:
             choices=tuple(Choice(key=k, label=label) for k, label in raw.get("choices", [])),
             city=raw.get("city"),
             district=raw.get("district"),
+            postcode=raw.get("postcode"),
+            office=raw.get("office"),
         )

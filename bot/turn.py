@@ -44,6 +44,9 @@ class TurnContext:
     texts: Texts
     choice: Choice | None = None
     """The choice picked, by button or by typing its number."""
+    understood: Understood | None = None
+    """What the matcher made of the message, so a dialogue step can let a clear new
+    question ("my appointments" inside the slot list) leave the step."""
 
     def msg(self, key: str, **values: object) -> str:
         return self.texts.message(key, self.lang, **values)
@@ -79,6 +82,12 @@ class Flow(Protocol):
 
 class IntentHandler(Protocol):
     async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn: ...
+
+
+class FollowUpHandler(Protocol):
+    """Answers a message that refers to what was just shown, or returns None."""
+
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None: ...
 
 
 class LocationHandler(Protocol):

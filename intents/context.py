@@ -129,3 +129,11 @@ def looks_like_follow_up(text: str, lang: str) -> bool:
         return True
     # Tigrinya attaches "-ከ" ("and what about ...?") to the word it asks about.
     return lang == "ti" and len(words) <= 3 and words[-1].endswith("ከ") and len(words[-1]) > 1
+
+
+def mentions_someone(text: str, lang: str) -> bool:
+    """Whether ``text`` names a family member ("for my wife too", "а для дітей?")."""
+    subjects = frozenset().union(*(SUBJECTS.get(code, frozenset()) for code in (lang, "en", "de")))
+    words = normalise(text).split()
+    # Arabic, Persian and Pashto attach "and" (و) to the word: "ولزوجتي", "and for my wife".
+    return any(w in subjects or (w.startswith("و") and w[1:] in subjects) for w in words)

@@ -20,6 +20,7 @@ from knowledge.schema import (
     Office,
     OfficesDoc,
     PlacesDoc,
+    SlotsDoc,
 )
 from knowledge.yaml_source import line_of, parse_yaml, validate
 
@@ -48,6 +49,8 @@ class KnowledgeBase:
     messages: Mapping[str, Mapping[str, str]]
     offices: tuple[Office, ...] = ()
     places: PlacesDoc | None = None
+    slots: SlotsDoc | None = None
+    """slots.yaml: words for answers to the bot's own questions (dates, yes/no ...)."""
     fingerprint: str = field(default="")
     """A hash of the files' contents: changes whenever an admin's edit changes anything."""
 
@@ -140,6 +143,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     messages = _load_messages(root, languages, out)
     places = _load_places(root, out)
     offices = _load_offices(root, places, languages, out)
+    slots = _load_slots(root, out)
 
     if out.problems or meta is None:
         raise KnowledgeError(out.problems or [f"{meta_file}:1: invalid"])
@@ -152,6 +156,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
         messages=messages,
         offices=offices,
         places=places,
+        slots=slots,
         fingerprint=fingerprint(root),
     )
 
@@ -247,6 +252,14 @@ def _load_places(root: Path, out: _Collector) -> PlacesDoc | None:
     if not path.exists():
         return None
     loaded = _load_file(path, PlacesDoc, out)
+    return loaded[1] if loaded else None
+
+
+def _load_slots(root: Path, out: _Collector) -> SlotsDoc | None:
+    path = root / "slots.yaml"
+    if not path.exists():
+        return None
+    loaded = _load_file(path, SlotsDoc, out)
     return loaded[1] if loaded else None
 
 

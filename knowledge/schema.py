@@ -6,7 +6,7 @@ import re
 from datetime import date, time
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 CANONICAL_INTENTS: tuple[str, ...] = (
     "registration",
@@ -210,6 +210,50 @@ class City(Model):
 
 class PlacesDoc(Model):
     cities: tuple[City, ...] = Field(min_length=1)
+
+
+SlotUnit = Literal["day", "week", "month"]
+
+
+class SlotWords(Model):
+    """slots.yaml, one language: the words that answer Lotse's own questions."""
+
+    yes: tuple[Text, ...] = ()
+    no: tuple[Text, ...] = ()
+    days: dict[Text, int] = Field(default_factory=dict)
+    before: tuple[Text, ...] = ()
+    after: tuple[Text, ...] = ()
+    numbers: dict[Text, int] = Field(default_factory=dict)
+    units: dict[Text, SlotUnit] = Field(default_factory=dict)
+    pairs: dict[Text, SlotUnit] = Field(default_factory=dict)
+    weekdays: tuple[tuple[Text, ...], ...] = ()
+    parts: dict[Text, TimeRange] = Field(default_factory=dict)
+    at: tuple[Text, ...] = ()
+    where: tuple[Text, ...] = ()
+    open: tuple[Text, ...] = ()
+    book: tuple[Text, ...] = ()
+
+    @field_validator("weekdays")
+    @classmethod
+    def _seven_days(cls, value: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        if value and len(value) != 7:
+            raise ValueError("weekdays needs seven lists, Monday to Sunday")
+        return value
+
+
+class Country(Model):
+    id: Id
+    eu: bool
+    names: tuple[Text, ...] = Field(min_length=1)
+
+
+class SlotsDoc(Model):
+    """slots.yaml: per-language answer words, EU words and the countries people name."""
+
+    languages: dict[Lang, SlotWords]
+    eu_words: tuple[Text, ...] = ()
+    non_eu_words: tuple[Text, ...] = ()
+    countries: tuple[Country, ...] = ()
 
 
 ExamplesDoc = dict[Id, list[Text]]

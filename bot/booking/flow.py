@@ -7,19 +7,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 
+from rapidfuzz import fuzz
+
 from bot.booking.calendar_file import appointment_ics
 from bot.booking.models import BookingRow
 from bot.booking.offers import FLOW, PASS, TAKE, offer_freed
 from bot.booking.service import BookingService, Freed, HoldExpiredError
 from bot.clock import BERLIN
 from bot.errors import BookingError, SlotTakenError
+from bot.expects import expecting
 from bot.messages import Choice, Outgoing, Reply
 from bot.offices.card import address_text, day_text, venue, when_text
-from bot.offices.deadline import find_date
 from bot.offices.directory import Bookable
 from bot.offices.finder import OfficeFinder
 from bot.ports import StaffNotifier
+from bot.slots import TimeWish
 from bot.turn import Turn, TurnContext, Understood
+from intents.normalise import normalise
 
 SERVICE = "bk:s:"
 SLOT = "bk:t:"
@@ -35,6 +39,9 @@ SLOTS_PER_PAGE = 6
 NEW_QUESTION_WORDS = 5
 """A message this long in the middle of the dialogue is a new question, not a wrong answer."""
 _NUMBER = re.compile(r"^\s*\d+\s*[.)]?\s*$")
+MY_LIST_SCORE = 85.0
+_OWN_DIALOGUE = frozenset({"book_appointment", "unknown", "greeting", "thanks", "help"})
+"""Intents that a message inside the booking dialogue may look like without leaving it."""
 
 
 class BookingFlow:
@@ -79,7 +86,9 @@ class BookingFlow:
         reply = ctx.reply(ctx.msg("booking_choose_office"), choices=choices)
         return Turn(
             replies=(reply,),
-            state=ctx.state.with_flow(FLOW, {"step": "office"}, choices=choices),
+            state=ctx.state.with_flow(
+                FLOW, {"step": "office", **expecting("choice")}, choices=choices
+            ),
             intent="book_appointment",
         )
 
@@ -101,7 +110,7 @@ class BookingFlow:
             )
         choices = tuple(Choice(key=f"{PICK}{r.id}", label=self._label_of(ctx, r)) for r in rows)
         reply = ctx.reply(ctx.msg("booking_mine"), choices=choices)
-        state = ctx.state.with_flow(FLOW, {"step": "mine"}, choices=choices)
+        state = ctx.state.with_flow(FLOW, {"step": "mine", **expecting("choice")}, choices=choices)
         return Turn(replies=(reply,), state=state, intent="cancel_appointment")
 
     # -- the steps ------------------------------------------------------------------------
@@ -110,7 +119,7 @@ class BookingFlow:
         data = ctx.state.data
         key = ctx.choice.key if ctx.choice is not None else ""
         step = data.get("step")
-        if key == MINE:
+        if key == MINE or (not key and _asks_for_own_list(ctx)):
             return await self.mine(ctx, _sure())
         if key.startswith((TAKE, PASS)):
             return await self._offer_answer(ctx, key)
@@ -135,6 +144,9 @@ class BookingFlow:
         if step == "slot" and bookable is not None:
             return await self._slot_step(ctx, bookable, key)
         if step == "confirm" and bookable is not None:
+            if not key:
+                said = self._finder.reader(ctx.kb).yes_no(ctx.text, (ctx.lang, ctx.state.lang))
+                key = {True: CONFIRM, False: OTHER, None: ""}[said]
             if key == CONFIRM:
                 return await self._confirm(ctx, bookable, int(data["hold"]))
             if key == OTHER:
@@ -162,11 +174,14 @@ class BookingFlow:
                 replies=(ctx.reply(ctx.msg("booking_waitlisted")),), state=ctx.state.cleared()
             )
         today = ctx.now.astimezone(BERLIN).date()
-        day = find_date(ctx.text, today) if ctx.text else None
+        reader = self._finder.reader(ctx.kb)
+        langs = (ctx.lang, ctx.state.lang)
+        day = reader.read_date(ctx.text, langs, today, prefer="future") if ctx.text else None
+        wish = reader.read_time(ctx.text, langs) if ctx.text else None
         if day is not None and day < today:
             return self._again(ctx, ctx.msg("booking_date_past"))
-        if day is not None:
-            return await self._slots(ctx, bookable, intro="", day=day)
+        if day is not None or wish is not None:
+            return await self._slots(ctx, bookable, intro="", day=day, wish=wish)
         return self._not_understood(ctx)
 
     async def _slots(
@@ -177,6 +192,7 @@ class BookingFlow:
         intro: str,
         day: date | None = None,
         after: datetime | None = None,
+        wish: TimeWish | None = None,
     ) -> Turn:
         free = await self._service.free_slots(ctx.session, bookable, ctx.now, first_day=day)
         if after is not None:
@@ -184,7 +200,16 @@ class BookingFlow:
         lines = [intro] if intro else []
         if day is not None and not any(s.astimezone(BERLIN).date() == day for s in free):
             lines.append(ctx.msg("booking_date_no_slots", date=day_text(ctx.texts, ctx.lang, day)))
-        data = {"step": "slot", "office": bookable.office.id, "service": bookable.service.id}
+        elif wish is not None:
+            # Slots at the wished time of day first ("tomorrow morning", "at 10"), then the rest.
+            fitting = [s for s in free if wish.contains(s.astimezone(BERLIN).time())]
+            free = fitting + [s for s in free if s not in fitting]
+        data = {
+            "step": "slot",
+            "office": bookable.office.id,
+            "service": bookable.service.id,
+            **expecting("date"),
+        }
         data |= {k: v for k, v in ctx.state.data.items() if k == "replaces"}
         if not free:
             lines.append(ctx.msg("booking_no_slots", office=bookable.office.name))
@@ -232,7 +257,7 @@ class BookingFlow:
             when=when_text(ctx.texts, ctx.lang, start),
             minutes=(row.hold_expires_at - ctx.now).seconds // 60 if row.hold_expires_at else 0,
         )
-        data = {**ctx.state.data, "step": "confirm", "hold": row.id}
+        data = {**ctx.state.data, "step": "confirm", "hold": row.id, **expecting("yes_no")}
         state = ctx.state.with_flow(FLOW, data, choices=choices)
         return Turn(replies=(ctx.reply(text, choices=choices),), state=state)
 
@@ -269,7 +294,9 @@ class BookingFlow:
         ]
         return Turn(
             replies=(reply,),
-            state=ctx.state.with_flow(FLOW, {"step": "done"}, choices=choices),
+            state=replace(ctx.state, office=bookable.office.id).with_flow(
+                FLOW, {"step": "done", **expecting("choice")}, choices=choices
+            ),
             outgoing=outgoing,
             after_commit=tuple(notices),
             intent="book_appointment",
@@ -280,7 +307,8 @@ class BookingFlow:
             Choice(key=f"{CANCEL}{booking_id}", label=ctx.msg("booking_cancel")),
             Choice(key=f"{MOVE}{booking_id}", label=ctx.msg("booking_move")),
         )
-        state = ctx.state.with_flow(FLOW, {"step": "manage"}, choices=choices)
+        data = {"step": "manage", **expecting("choice")}
+        state = ctx.state.with_flow(FLOW, data, choices=choices)
         return Turn(
             replies=(ctx.reply(ctx.msg("booking_what_now"), choices=choices),), state=state
         )
@@ -342,8 +370,17 @@ class BookingFlow:
         return self._finder.directory(ctx.kb).service(str(office), str(service))
 
     def _not_understood(self, ctx: TurnContext) -> Turn | None:
-        """Wrong input keeps the dialogue going; a long message is a new question instead."""
+        """Wrong input keeps the dialogue going; a long message, or one the matcher is sure
+        is another request ("my appointments", "cancel my appointment"), is a new question."""
         if not _NUMBER.match(ctx.text) and len(ctx.text.split()) >= NEW_QUESTION_WORDS:
+            return None
+        understood = ctx.understood
+        if (
+            understood is not None
+            and not _NUMBER.match(ctx.text)
+            and understood.decision == "answer"
+            and understood.intent not in _OWN_DIALOGUE
+        ):
             return None
         return self._again(ctx, ctx.msg("booking_pick_number", n=len(ctx.state.choices)))
 
@@ -383,6 +420,19 @@ class BookingFlow:
             await self._staff.notify(office_id, text)
 
         return send
+
+
+def _asks_for_own_list(ctx: TurnContext) -> bool:
+    """ "my appointments" typed inside a step: the label of the list's own button, in the
+    user's language, German or English, with a typo at most."""
+    typed = normalise(ctx.text)
+    if not typed or len(typed) > 40:
+        return False
+    for lang in {ctx.lang, ctx.state.lang or ctx.lang, "en", "de"}:
+        label = normalise(ctx.texts.message("booking_my_list", lang))
+        if fuzz.ratio(typed, label) >= MY_LIST_SCORE:
+            return True
+    return False
 
 
 def _service_name(ctx: TurnContext, bookable: Bookable) -> str:

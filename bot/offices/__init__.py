@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.offices.finder import OfficeFinder
+from bot.offices.followups import FollowUps, TopicWithPlace
 from bot.offices.handlers import FindOfficeHandler, LocationHandler, OfficeFlow
 from bot.offices.registration import RegistrationFlow, RegistrationHandler
 
@@ -30,4 +31,6 @@ def install_offices(core: Core) -> OfficeFeature:
     core.router.set_location_handler(LocationHandler(finder))
     core.router.add_flow(OfficeFlow(finder))
     core.router.add_flow(registration)
+    core.router.set_follow_up_handler(FollowUps(finder, core.router))
+    core.router.set_topic_handler(TopicWithPlace(core.router, finder))
     return OfficeFeature(finder=finder, registration=registration)

@@ -9,7 +9,7 @@ from bot.clock import BERLIN
 from bot.messages import Choice, Venue
 from bot.offices.opening import OpeningCalendar
 from bot.texts import Texts
-from knowledge.schema import Office
+from knowledge.schema import WEEKDAYS, Office
 
 MAP_SEARCH = "https://www.openstreetmap.org/search?query="
 
@@ -98,3 +98,39 @@ def office_text(
 
 def office_choice(office: Office) -> Choice:
     return Choice(key=f"o:{office.id}", label=office.name)
+
+
+def location_text(texts: Texts, lang: str, office: Office) -> str:
+    """Only where the office is: "where is that?" after an answer that named it."""
+    lines = [office.name]
+    if office.address.street:
+        lines.append(texts.message("address_line", lang, address=address_text(office)))
+    url = map_url(office)
+    if url is not None:
+        lines.append(texts.message("office_map", lang, url=url))
+    if not address_known(office):
+        lines.append(texts.message("address_unverified", lang))
+    return "\n".join(lines)
+
+
+def hours_text(
+    texts: Texts, lang: str, office: Office, calendar: OpeningCalendar, now: datetime
+) -> str:
+    """Only when the office is open: now or next, then its weekly hours."""
+    status = calendar.status(office, now)
+    lines = [office.name]
+    if not status.published:
+        lines.append(texts.message("hours_unpublished", lang))
+        return "\n".join(lines)
+    if status.open_now and status.until is not None:
+        until = status.until.astimezone(BERLIN)
+        lines.append(texts.message("office_open_now", lang, until=f"{until:%H:%M}"))
+    elif status.next_opening is not None:
+        when = when_text(texts, lang, status.next_opening)
+        lines.append(texts.message("office_closed_now", lang, when=when))
+    names = texts.message("office_weekdays", lang).split(",")
+    for index, key in enumerate(WEEKDAYS):
+        ranges = office.hours.get(key, ())  # type: ignore[call-overload]
+        if ranges and len(names) == 7:
+            lines.append(f"{names[index].strip()} {', '.join(ranges)}")
+    return "\n".join(lines)

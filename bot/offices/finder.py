@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+from bot.expects import expecting
 from bot.messages import Choice, Reply
 from bot.offices.card import office_choice, office_text, venue
 from bot.offices.directory import OfficeDirectory
 from bot.offices.opening import OpeningCalendar
 from bot.offices.places import Place
+from bot.slots import SlotReader
 from bot.turn import Turn, TurnContext
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import GeoPoint
@@ -35,11 +37,18 @@ class OfficeFinder:
         self.calendar = OpeningCalendar()
         self.booking: BookingStarter | None = None
         self._cached: tuple[KnowledgeBase, OfficeDirectory] | None = None
+        self._reader: tuple[KnowledgeBase, SlotReader] | None = None
 
     def directory(self, kb: KnowledgeBase) -> OfficeDirectory:
         if self._cached is None or self._cached[0] is not kb:
             self._cached = (kb, OfficeDirectory(kb))
         return self._cached[1]
+
+    def reader(self, kb: KnowledgeBase) -> SlotReader:
+        """Reads dates, times, yes/no and nationality with this knowledge base's tables."""
+        if self._reader is None or self._reader[0] is not kb:
+            self._reader = (kb, SlotReader(kb.slots))
+        return self._reader[1]
 
     # -- the place ------------------------------------------------------------------------
 
@@ -85,13 +94,19 @@ class OfficeFinder:
         """Ask where the user lives; the flow's ``resume`` takes the answer."""
         choices = self.city_choices(ctx)
         text = "\n\n".join(p for p in (intro, ctx.msg(key)) if p)
-        state = ctx.state.with_flow(flow, {**data, "step": "place"}, choices=choices)
+        step = {**data, "step": "place", **expecting("city")}
+        state = ctx.state.with_flow(flow, step, choices=choices)
         return Turn(replies=(ctx.reply(text, choices=choices),), state=state)
 
-    @staticmethod
-    def remember(ctx: TurnContext, place: Place) -> TurnContext:
-        """The context with the place kept in the conversation (city and district or quarter)."""
-        state = replace(ctx.state, city=place.city, district=place.quarter or place.district)
+    def remember(self, ctx: TurnContext, place: Place) -> TurnContext:
+        """The context with the place kept in the conversation: city, district or quarter,
+        and the postcode when the message gave one."""
+        places = self.directory(ctx.kb).places
+        code = places.postcode_in(ctx.text) if ctx.text else None
+        area = place.quarter or place.district
+        if code is None and (ctx.state.city, ctx.state.district) == (place.city, area):
+            code = ctx.state.postcode
+        state = replace(ctx.state, city=place.city, district=area, postcode=code)
         return replace(ctx, state=state)
 
     # -- offices --------------------------------------------------------------------------
@@ -126,10 +141,7 @@ class OfficeFinder:
             if other is not None:
                 choices.append(office_choice(other))
         reply = Reply(text=text, choices=tuple(choices), venue=venue(office), lang=ctx.lang)
-        data = {"step": "shown", "others": [office_id, *others]}
-        state = (
-            ctx.state.with_flow(flow, data, choices=tuple(choices))
-            if choices
-            else (ctx.state.cleared())
-        )
+        data = {"step": "shown", "others": [office_id, *others], **expecting("choice")}
+        shown = replace(ctx.state, office=office.id)
+        state = shown.with_flow(flow, data, choices=tuple(choices)) if choices else shown.cleared()
         return Turn(replies=(reply,), state=state, intent="find_office")

@@ -9,12 +9,14 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import BERLIN
+from bot.expects import expecting
 from bot.messages import Choice
 from bot.offices.card import day_text
-from bot.offices.deadline import find_date, registration_deadline
+from bot.offices.deadline import registration_deadline
 from bot.offices.finder import OfficeFinder
 from bot.router import Router
 from bot.turn import Turn, TurnContext, Understood
+from intents.context import looks_like_follow_up, mentions_someone
 
 FLOW = "registration"
 EU = "r:eu"
@@ -40,15 +42,28 @@ class RegistrationHandler:
         self._flow = flow
 
     async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn:
+        if ctx.state.last_intent == FLOW and self._about_the_household(ctx):
+            reply = ctx.reply(ctx.msg("registration_household"))
+            state = replace(ctx.state.cleared(), misses=0)
+            return Turn(replies=(reply,), state=state, intent="registration")
+        place, _ = self._flow.finder.place_of(ctx)
+        if place is not None:  # "anmeldung 44388": kept, so "where?" is not asked later
+            ctx = self._flow.finder.remember(ctx, place)
         answer = self._router.knowledge_answer(ctx, "registration")
-        moved_in = find_date(ctx.text, ctx.now.astimezone(BERLIN).date())
+        moved_in = self._flow.moved_in(ctx)
         ctx = replace(ctx, state=answer.state)
         if moved_in is not None:
             follow = self._flow.deadline(ctx, moved_in)
         else:
             reply = ctx.reply(ctx.msg("deadline_ask_date"))
-            follow = Turn(replies=(reply,), state=ctx.state.with_flow(FLOW, {"step": "date"}))
+            data = {"step": "date", **expecting("date")}
+            follow = Turn(replies=(reply,), state=ctx.state.with_flow(FLOW, data))
         return replace(follow, replies=(*answer.replies, *follow.replies), intent="registration")
+
+    @staticmethod
+    def _about_the_household(ctx: TurnContext) -> bool:
+        """ "And my wife?", "for my children too": the same duty, not the whole answer again."""
+        return mentions_someone(ctx.text, ctx.lang) and looks_like_follow_up(ctx.text, ctx.lang)
 
 
 class RegistrationFlow:
@@ -57,6 +72,16 @@ class RegistrationFlow:
     def __init__(self, finder: OfficeFinder, reminders: DeadlineReminders | None) -> None:
         self._finder = finder
         self.reminders = reminders
+
+    @property
+    def finder(self) -> OfficeFinder:
+        return self._finder
+
+    def moved_in(self, ctx: TurnContext) -> date | None:
+        """The move-in date in the message: "3.11.", "3 грудня", "gestern", "vor einer Woche"."""
+        today = ctx.now.astimezone(BERLIN).date()
+        reader = self._finder.reader(ctx.kb)
+        return reader.read_date(ctx.text, (ctx.lang, ctx.state.lang), today, prefer="past")
 
     def deadline(self, ctx: TurnContext, moved_in: date) -> Turn:
         last_day = registration_deadline(moved_in)
@@ -72,21 +97,38 @@ class RegistrationFlow:
             lines.append(
                 ctx.msg("deadline_passed", deadline=day_text(ctx.texts, ctx.lang, last_day))
             )
+        else:
+            lines.extend(self._closed_that_day(ctx, last_day))
         lines.append(ctx.msg("deadline_ask_citizenship"))
         choices = (
             Choice(key=EU, label=ctx.msg("deadline_eu")),
             Choice(key=NON_EU, label=ctx.msg("deadline_non_eu")),
         )
         data = {"step": "citizenship", "deadline": last_day.isoformat()}
-        state = ctx.state.with_flow(FLOW, data, choices=choices)
+        state = ctx.state.with_flow(FLOW, data | expecting("nationality"), choices=choices)
         return Turn(replies=(ctx.reply("\n\n".join(lines), choices=choices),), state=state)
+
+    def _closed_that_day(self, ctx: TurnContext, last_day: date) -> list[str]:
+        """A last day on a weekend or NRW public holiday: say so, and name the last working
+        day before it (the offices are closed then; the law's own day does not move here)."""
+        calendar = self._finder.calendar
+        holiday = calendar.holiday_name(last_day)
+        if holiday is None and last_day.weekday() < 5:
+            return []
+        workday = last_day - timedelta(days=1)
+        while workday.weekday() >= 5 or calendar.holiday_name(workday) is not None:
+            workday -= timedelta(days=1)
+        shown = day_text(ctx.texts, ctx.lang, workday)
+        if holiday is not None:
+            return [ctx.msg("deadline_holiday", holiday=holiday, workday=shown)]
+        return [ctx.msg("deadline_weekend", workday=shown)]
 
     async def resume(self, ctx: TurnContext) -> Turn | None:
         data = ctx.state.data
         step = data.get("step")
         key = ctx.choice.key if ctx.choice is not None else ""
         if step == "date":
-            moved_in = find_date(ctx.text, ctx.now.astimezone(BERLIN).date())
+            moved_in = self.moved_in(ctx)
             if moved_in is not None:
                 return self.deadline(ctx, moved_in)
             has_digit = any(ch.isdigit() for ch in ctx.text)
@@ -95,6 +137,12 @@ class RegistrationFlow:
             return Turn(replies=(ctx.reply(ctx.msg("deadline_bad_date")),), state=ctx.state)
         if step == "citizenship" and key in (EU, NON_EU):
             return self._where(ctx, key[2:])
+        if step == "citizenship" and not key:
+            # "no, I'm Syrian", "ні я з україни", "Romania": the answer, typed.
+            langs = (ctx.lang, ctx.state.lang)
+            eu = self._finder.reader(ctx.kb).citizenship(ctx.text, langs)
+            if eu is not None:
+                return self._where(ctx, "eu" if eu else "non_eu")
         if step == "place":
             place, problem = self._finder.place_of(ctx)
             if place is not None:
@@ -105,6 +153,10 @@ class RegistrationFlow:
             return self._finder.ask_place(ctx, flow=FLOW, data=data, key=problem)
         if step == "reminder" and key in (REMIND, NO_REMINDER):
             return await self._remind(ctx, key == REMIND)
+        if step == "reminder" and not key:
+            wanted = self._finder.reader(ctx.kb).yes_no(ctx.text, (ctx.lang, ctx.state.lang))
+            if wanted is not None:
+                return await self._remind(ctx, wanted)
         return None
 
     def _where(self, ctx: TurnContext, citizenship: str) -> Turn:
@@ -113,6 +165,8 @@ class RegistrationFlow:
         if place is None:
             return self._finder.ask_place(ctx, flow=FLOW, data=data, key="office_ask_city")
         offices = self._finder.directory(ctx.kb).registration_offices(place.city, citizenship)
+        if offices:
+            ctx = replace(ctx, state=replace(ctx.state, office=offices[0].id))
         lines = [ctx.msg("where_to_go", office=o.name) for o in offices]
         lines.append(ctx.msg("deadline_bring"))
         choices: tuple[Choice, ...] = ()
@@ -123,7 +177,9 @@ class RegistrationFlow:
                 Choice(key=NO_REMINDER, label=ctx.msg("no")),
             )
         state = (
-            ctx.state.with_flow(FLOW, {**data, "step": "reminder"}, choices=choices)
+            ctx.state.with_flow(
+                FLOW, {**data, "step": "reminder", **expecting("yes_no")}, choices=choices
+            )
             if choices
             else ctx.state.cleared()
         )
