@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from bot.errors import ConfigError, KnowledgeError
+from bot.integreat_command import import_integreat
 from bot.logcontext import configure_logging
 from bot.settings import Settings
 
@@ -144,6 +145,10 @@ def validate(directory: Path | None) -> None:
     for line in lines:
         click.echo(line)
     sys.exit(0 if ok else 1)
+
+
+# -- the Integreat import (bot/integreat_command.py) --------------------------------------
+kb.add_command(import_integreat)
 
 
 @main.command()
