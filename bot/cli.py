@@ -14,6 +14,7 @@ from bot.errors import ConfigError, KnowledgeError
 from bot.integreat_command import import_integreat
 from bot.logcontext import configure_logging
 from bot.settings import Settings
+from bot.staff_commands import bookings, report
 
 
 def _settings(**overrides: object) -> Settings:
@@ -149,6 +150,10 @@ def validate(directory: Path | None) -> None:
 
 # -- the Integreat import (bot/integreat_command.py) --------------------------------------
 kb.add_command(import_integreat)
+
+# -- staff and admin reports (bot/staff_commands.py) --------------------------------------
+main.add_command(bookings)
+main.add_command(report)
 
 
 @main.command()

@@ -22,6 +22,7 @@ from bot.turn import (
     LocationHandler,
     Turn,
     TurnContext,
+    TurnObserver,
     Understood,
 )
 from bot.understanding import Understanding
@@ -64,6 +65,7 @@ class Router:
         self._location_handler = location_handler
         self._miss_handler = miss_handler
         self._feedback_handler = feedback_handler
+        self._observers: list[TurnObserver] = []
 
     def add_flow(self, flow: Flow) -> None:
         self._flows[flow.name] = flow
@@ -85,6 +87,10 @@ class Router:
 
     def set_feedback_handler(self, handler: IntentHandler) -> None:
         self._feedback_handler = handler
+
+    def add_observer(self, observer: TurnObserver) -> None:
+        """Called after every routed message, in its unit of work (e.g. what went unanswered)."""
+        self._observers.append(observer)
 
     async def route(
         self,
@@ -115,6 +121,8 @@ class Router:
             choice=choice,
         )
         turn = await self._route(ctx, understood)
+        for observer in self._observers:
+            await observer(ctx, understood, turn)
         if truncated:
             notice = ctx.reply(ctx.msg("too_long"))
             turn = replace(turn, replies=(notice, *turn.replies))
@@ -285,10 +293,10 @@ class Router:
         misses = ctx.state.misses + 1
         ctx = replace(ctx, state=replace(ctx.state.cleared(), misses=misses))
         if misses >= 2 and self._miss_handler is not None:
-            return await self._miss_handler(ctx, understood)
+            return replace(await self._miss_handler(ctx, understood), unanswered=True)
         local = ctx.texts.reply("unknown", ctx.lang)
         reply = Reply(text=local.text, lang=local.lang)
-        return Turn(replies=(reply,), state=ctx.state, intent="unknown")
+        return Turn(replies=(reply,), state=ctx.state, intent="unknown", unanswered=True)
 
     async def _feedback(self, ctx: TurnContext) -> Turn:
         if self._feedback_handler is not None:
