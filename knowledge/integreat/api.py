@@ -11,7 +11,7 @@ import json
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
 
 from bot.errors import SourceError
 
@@ -51,10 +51,16 @@ class ApiPage(_Api):
     modified_gmt: str | None = None
     last_updated: str | None = None
     content: str = ""
-    parent: ApiParent = ApiParent()
+    parent: ApiParent | None = None
     available_languages: dict[str, ApiRef] = {}
     machine_translated: bool = False
     """Not sent by the CMS versions read so far; honoured should a later one send it."""
+
+    @field_validator("available_languages", mode="before")
+    @classmethod
+    def _languages_as_map(cls, value: Any) -> Any:
+        # Documented as a map of language slug -> translation; anything else carries no links.
+        return value if isinstance(value, dict) else {}
 
     @property
     def changed(self) -> str:

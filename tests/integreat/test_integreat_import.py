@@ -100,11 +100,11 @@ def kb_dir(tmp_path: Path) -> Path:
     return target
 
 
-def _run(base_url: str, out: Path, *extra: str) -> tuple[int, str, str]:
+def _run(base_url: str, out: Path, *extra: str, timeout: str = "20") -> tuple[int, str, str]:
     result = CliRunner().invoke(
         main,
         ["kb", "import-integreat", REGION, "--out", str(out), "--base-url", base_url,
-         "--city", "dortmund", "--timeout", "0.5", *extra],
+         "--city", "dortmund", "--timeout", timeout, *extra],
     )  # fmt: skip
     return result.exit_code, result.stdout, result.stderr
 
@@ -214,7 +214,7 @@ def test_integreat_second_run_rewrites_only_the_changed_and_drops_the_deleted(
 @pytest.mark.parametrize(
     ("route", "answer", "message"),
     [
-        ("en/pages/", 0.0, "no answer in time"),  # replaced by a delay below
+        ("languages/", 4.0, "no answer in time"),  # answers after 4 s, the limit is 1 s
         ("ar/pages/", b'[{"id": 301, "title": "broken"', "not valid JSON"),
         ("de/locations/", 500, "HTTP 500"),
         ("en/locations/", b'{"detail": "no list"}', "expected a JSON list"),
@@ -229,8 +229,8 @@ def test_integreat_failures_change_nothing_and_exit_1(
     before = _snapshot(kb_dir)
 
     recordings.routes[f"/api/v3/{REGION}/de/pages/"] = "pages-de-v2.json"  # would change
-    recordings.routes[f"/api/v3/{REGION}/{route}"] = 2.0 if answer == 0.0 else answer
-    code, out, err = _run(base_url, kb_dir)
+    recordings.routes[f"/api/v3/{REGION}/{route}"] = answer
+    code, out, err = _run(base_url, kb_dir, timeout="1" if isinstance(answer, float) else "20")
     assert code == 1
     assert message in err and "nothing was changed" in err
     assert f"/api/v3/{REGION}/{route}" in err
