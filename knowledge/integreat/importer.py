@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 STATE_FILE = ".import-state.json"
 DEFAULT_LICENCE = "CC BY 4.0, Integreat ({region}), integreat-app.de; converted to plain text"
+"""Integreat content is licensed CC BY 4.0 (Nordstadtblogger on the Dortmund launch, 2021,
+read 2026-12-05); ``--licence`` overrides it."""
 
 
 @dataclass(slots=True)
