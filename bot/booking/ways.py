@@ -70,6 +70,8 @@ def ways_reply(texts: Texts, lang: str, office: Office) -> Reply:
     """How to get an appointment at an office that does not book through Lotse, from what
     its data publishes; never a slot, never a guess."""
     lines = [texts.message("booking_not_here", lang, office=office.name)]
+    if office.temporarily_closed:
+        lines.append(texts.message("booking_way_closed", lang))
     if office.appointment_url:
         lines.append(texts.message("booking_way_online", lang, url=office.appointment_url))
     contact = contact_text(office)
@@ -81,6 +83,6 @@ def ways_reply(texts: Texts, lang: str, office: Office) -> Reply:
     elif published and not office.temporarily_closed:
         hours = hours_text(texts, lang, office)
         lines.append(texts.message("booking_way_walk_in", lang, hours=hours))
-    if len(lines) == 1:
+    if len(lines) == 1 + office.temporarily_closed:
         lines.append(texts.message("booking_way_none", lang))
     return Reply(text="\n".join(lines), venue=venue(office), lang=lang)

@@ -12,13 +12,15 @@ from adapters.memory import MemoryAdapter
 from bot.app import build_core
 from bot.booking.service import BookingLimitError
 from bot.booking.staff import RecordingStaffNotifier
-from bot.booking.ways import named_offices
+from bot.booking.ways import named_offices, ways_reply
 from bot.clock import FrozenClock
 from bot.handover.roster import RosterDoc, StaffRoster
 from bot.handover.staff_notices import StaffRoomNotifier
 from bot.offices.directory import OfficeDirectory
 from bot.settings import Settings
+from bot.texts import Texts
 from knowledge.loader import load_knowledge
+from knowledge.schema import Contacts
 from tests.booking.conftest import Booking, booking_settings, start
 from tests.booking.kb import kb_with_two_bookable_offices
 from tests.booking.test_booking_chat import english, pick
@@ -211,3 +213,29 @@ def test_an_office_named_in_the_message() -> None:
     ]
     assert named_offices(directory, "ich brauche einen Termin") == []
     assert named_offices(directory, "lokal willkommen Dortmund") == []
+
+
+def test_the_way_to_an_appointment_comes_from_the_office_data() -> None:
+    kb = load_knowledge()
+    texts = Texts(kb)
+    office = OfficeDirectory(kb).get("migrado")
+    assert office is not None
+    closed = office.model_copy(
+        update={
+            "temporarily_closed": True,
+            "appointment_url": "https://termine.example.test/x",
+            "contacts": Contacts(phones=("0000 0 (Testnummer)",)),
+        }
+    )
+    lines = ways_reply(texts, "de", closed).text.splitlines()
+    assert lines == [
+        f"Bei {office.name} kann ich keine Termine buchen. So bekommen Sie dort einen Termin:",
+        "Die Stelle ist zurzeit geschlossen.",
+        "Online: https://termine.example.test/x",
+        "Kontakt: 0000 0 (Testnummer)",
+    ]
+    bare = office.model_copy(update={"contacts": Contacts(), "hours": {}})
+    lines = ways_reply(texts, "en", bare).text.splitlines()
+    assert lines[1] == "How to get an appointment there has not been published yet."
+    by_appointment = bare.model_copy(update={"appointment_only": True})
+    assert "only see people with an appointment" in ways_reply(texts, "en", by_appointment).text
