@@ -21,6 +21,7 @@ from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.turn import Turn, TurnContext, Understood
+from bot.unanswered import install as install_unanswered
 from intents.semantic import SentenceEncoder, default_encoder
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,11 @@ async def no_staff_connected(ctx: TurnContext, understood: Understood) -> Turn:
     return Turn(replies=(reply,), state=ctx.state.cleared(), intent="human")
 
 
-EXTENSIONS: tuple[Callable[[Core], None], ...] = (install_handover, install_booking)
+EXTENSIONS: tuple[Callable[[Core], None], ...] = (
+    install_handover,
+    install_booking,
+    install_unanswered,
+)
 """Features that plug into the router and dispatcher (booking, handover): each gets the core
 and registers its handlers, flows, gates, erasers and background jobs."""
 

@@ -11,8 +11,10 @@ from pathlib import Path
 import click
 
 from bot.errors import ConfigError, KnowledgeError
+from bot.integreat_command import import_integreat
 from bot.logcontext import configure_logging
 from bot.settings import Settings
+from bot.staff_commands import bookings, report
 
 
 def _settings(**overrides: object) -> Settings:
@@ -144,6 +146,14 @@ def validate(directory: Path | None) -> None:
     for line in lines:
         click.echo(line)
     sys.exit(0 if ok else 1)
+
+
+# -- the Integreat import (bot/integreat_command.py) --------------------------------------
+kb.add_command(import_integreat)
+
+# -- staff and admin reports (bot/staff_commands.py) --------------------------------------
+main.add_command(bookings)
+main.add_command(report)
 
 
 @main.command()

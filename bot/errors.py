@@ -45,3 +45,8 @@ class SlotTakenError(BookingError):
 
 class NotAuthorisedError(LotseError):
     """A staff or admin action by someone who is not on the configured roster."""
+
+
+class SourceError(LotseError):
+    """An outside source of knowledge (the Integreat API) could not be read: no answer, an
+    HTTP error, or an answer of the wrong shape. The message names the URL and the problem."""

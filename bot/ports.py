@@ -63,3 +63,8 @@ class StaffNotifier(Protocol):
     """Tells the staff of an office about something (a booking, a cancellation, a case)."""
 
     async def notify(self, office_id: str, text: str) -> None: ...
+
+    def reaches(self, office_id: str, rooms: tuple[str, ...] = ()) -> bool:
+        """True when notices for the office reach a person: some staff room serves it, and
+        every room in ``rooms`` (room chat ids or staff member names) is configured."""
+        ...

@@ -23,6 +23,7 @@ from bot.turn import (
     LocationHandler,
     Turn,
     TurnContext,
+    TurnObserver,
     Understood,
 )
 from bot.understanding import Understanding
@@ -67,6 +68,7 @@ class Router:
         self._feedback_handler = feedback_handler
         self._follow_up: FollowUpHandler | None = None
         self._topic_handler: IntentHandler | None = None
+        self._observers: list[TurnObserver] = []
 
     def add_flow(self, flow: Flow) -> None:
         self._flows[flow.name] = flow
@@ -99,6 +101,10 @@ class Router:
         knowledge answer), e.g. to add the nearest office when the message named a place."""
         self._topic_handler = handler
 
+    def add_observer(self, observer: TurnObserver) -> None:
+        """Called after every routed message, in its unit of work (e.g. what went unanswered)."""
+        self._observers.append(observer)
+
     async def route(
         self,
         message: IncomingMessage,
@@ -129,6 +135,8 @@ class Router:
             understood=understood,
         )
         turn = await self._route(ctx, understood)
+        for observer in self._observers:
+            await observer(ctx, understood, turn)
         if truncated:
             notice = ctx.reply(ctx.msg("too_long"))
             turn = replace(turn, replies=(notice, *turn.replies))
@@ -307,10 +315,10 @@ class Router:
         misses = ctx.state.misses + 1
         ctx = replace(ctx, state=replace(ctx.state.cleared(), misses=misses))
         if misses >= 2 and self._miss_handler is not None:
-            return await self._miss_handler(ctx, understood)
+            return replace(await self._miss_handler(ctx, understood), unanswered=True)
         local = ctx.texts.reply("unknown", ctx.lang)
         reply = Reply(text=local.text, lang=local.lang)
-        return Turn(replies=(reply,), state=ctx.state, intent="unknown")
+        return Turn(replies=(reply,), state=ctx.state, intent="unknown", unanswered=True)
 
     async def _feedback(self, ctx: TurnContext) -> Turn:
         if self._feedback_handler is not None:

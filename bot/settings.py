@@ -34,6 +34,8 @@ class Settings(BaseModel):
     """Reuse one device across restarts (otherwise each password login makes a new one)."""
     staff_roster: Path | None = None
     """A YAML file naming staff members, their offices, languages and channel ids."""
+    unanswered_days: int = 30
+    """How long questions nothing answered are kept for `lotse report unanswered` (0: off)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

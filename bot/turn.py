@@ -68,6 +68,9 @@ class Turn:
     intent: str | None = None
     """The intent answered, for logs and evaluation."""
     after_commit: tuple[Callable[[], Awaitable[None]], ...] = field(default=())
+    unanswered: bool = False
+    """True when nothing answered the question (the "I don't know" reply or a handover after
+    repeated misses); `lotse report unanswered` counts these. A page answer is an answer."""
 
 
 class Flow(Protocol):
@@ -98,3 +101,7 @@ class DataEraser(Protocol):
     """Deletes one kind of a user's data (bookings, cases ...) when they ask for it."""
 
     async def erase(self, ctx: TurnContext) -> None: ...
+
+
+TurnObserver = Callable[[TurnContext, Understood | None, Turn], Awaitable[None]]
+"""Looks at every routed message and its outcome inside the message's unit of work."""

@@ -266,14 +266,28 @@ def _load_slots(root: Path, out: _Collector) -> SlotsDoc | None:
 def _load_offices(
     root: Path, places: PlacesDoc | None, languages: Sequence[str], out: _Collector
 ) -> tuple[Office, ...]:
-    path = root / "offices.yaml"
-    if not path.exists():
-        return ()
+    """offices.yaml, then the files imports write (offices-<source>.yaml); ids are unique
+    across all of them."""
+    paths = [root / "offices.yaml", *sorted(root.glob("offices-*.yaml"))]
+    seen: set[str] = set()
+    found: list[Office] = []
+    for path in paths:
+        if path.exists():
+            found.extend(_load_offices_file(path, places, languages, seen, out))
+    return tuple(found)
+
+
+def _load_offices_file(
+    path: Path,
+    places: PlacesDoc | None,
+    languages: Sequence[str],
+    seen: set[str],
+    out: _Collector,
+) -> tuple[Office, ...]:
     loaded = _load_file(path, OfficesDoc, out)
     if loaded is None:
         return ()
     raw, doc = loaded
-    seen: set[str] = set()
     cities = {c.id: c for c in places.cities} if places else {}
     for index, office in enumerate(doc.offices):
         if office.id in seen:

@@ -149,6 +149,18 @@ class Service(Model):
     topics: tuple[Id, ...] = ()
 
 
+class BookingSettings(Model):
+    """Whether an office takes bookings through Lotse. Off unless its admins turn it on; even
+    then slots are offered only when the staff roster has a room for the office's notices."""
+
+    enabled: bool = False
+    notify: tuple[Text, ...] = ()
+    """Staff room chat ids (roster) that must get this office's notices; empty = any room of
+    the roster that serves the office."""
+    max_open_per_person: int = Field(default=1, ge=1, le=10)
+    """Open (upcoming) bookings one conversation may hold at this office."""
+
+
 class Office(Model):
     """One advice office. Unknown facts stay empty and are named in ``unverified``."""
 
@@ -176,6 +188,16 @@ class Office(Model):
         Literal["address", "location", "hours", "languages", "contacts", "districts", "services"],
         ...,
     ] = ()
+    # -- booking settings and facts the Integreat import brings ---------------------------
+    booking: BookingSettings = BookingSettings()
+    appointment_url: str = ""
+    """Where to make an appointment online (the office's own booking page)."""
+    appointment_only: bool = False
+    """The office sees people by prior appointment only."""
+    temporarily_closed: bool = False
+    imported_on: date | None = None
+    """Set by an import: the day its source was read. Nobody has checked such an office, so
+    its ``verified`` is that day too."""
 
 
 class OfficesDoc(Model):

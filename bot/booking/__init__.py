@@ -71,7 +71,10 @@ def install_booking(core: Core, *, staff: StaffNotifier | None = None) -> Bookin
     """Register office search, deadline and booking; the staff notifier is taken from
     ``core.staff_notifier`` when the core has one, else notices are only recorded."""
     offices = install_offices(core)
-    staff = staff or getattr(core, "staff_notifier", None) or RecordingStaffNotifier()
+    # Without a roster nobody would hear of a booking, so no office takes bookings then.
+    staff = (
+        staff or getattr(core, "staff_notifier", None) or RecordingStaffNotifier(reachable=False)
+    )
     service = BookingService(offices.finder.calendar)
     flow = BookingFlow(offices.finder, service, staff)
     offices.finder.booking = flow

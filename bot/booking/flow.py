@@ -12,7 +12,8 @@ from rapidfuzz import fuzz
 from bot.booking.calendar_file import appointment_ics
 from bot.booking.models import BookingRow
 from bot.booking.offers import FLOW, PASS, TAKE, offer_freed
-from bot.booking.service import BookingService, Freed, HoldExpiredError
+from bot.booking.service import BookingLimitError, BookingService, Freed, HoldExpiredError
+from bot.booking.ways import named_offices, takes_bookings, ways_reply
 from bot.clock import BERLIN
 from bot.errors import BookingError, SlotTakenError
 from bot.expects import expecting
@@ -24,6 +25,8 @@ from bot.ports import StaffNotifier
 from bot.slots import TimeWish
 from bot.turn import Turn, TurnContext, Understood
 from intents.normalise import normalise
+from knowledge.loader import KnowledgeBase
+from knowledge.schema import Office
 
 SERVICE = "bk:s:"
 SLOT = "bk:t:"
@@ -58,22 +61,39 @@ class BookingFlow:
 
     # -- entry points ---------------------------------------------------------------------
 
+    def takes_bookings(self, kb: KnowledgeBase, office_id: str) -> bool:
+        office = self._finder.directory(kb).get(office_id)
+        return office is not None and takes_bookings(office, self._staff)
+
     async def start(self, ctx: TurnContext, understood: Understood) -> Turn:
-        """book_appointment: the bookable offices near the user, or straight to the slots."""
+        """book_appointment: the bookable offices near the user, or straight to the slots.
+        An office the message names is the only one offered; one that does not book gets
+        the way to an appointment there, never a slot somewhere else."""
         directory = self._finder.directory(ctx.kb)
         place, _ = self._finder.place_of(ctx)
         place = place or self._finder.known_place(ctx)
         if place is not None:
             ctx = self._finder.remember(ctx, place)
+        named = named_offices(directory, ctx.text) if ctx.text else []
+        if named:
+            ranked = directory.nearest(place, limit=len(directory.offices))
+            named = sorted(named, key=lambda o: ranked.index(o) if o in ranked else len(ranked))
         bookables = [
-            b for b in directory.bookable(place) if place is None or b.office.city == place.city
+            b
+            for b in directory.bookable(place)
+            if (place is None or b.office.city == place.city)
+            and takes_bookings(b.office, self._staff)
+            and (not named or b.office in named)
         ]
+        if not bookables and named:
+            return self._ways(ctx, named[0], others=[o.id for o in named[1:4]])
         if not bookables:
             if place is None:
                 return self._finder.ask_place(ctx, flow=FLOW, data={}, key="office_ask_city")
-            notice = ctx.reply(ctx.msg("booking_none_bookable"))
-            shown = self._finder.show(ctx, place, None, "offices")
-            return replace(shown, replies=(notice, *shown.replies))
+            nearest = directory.nearest(place, lang=ctx.lang)
+            if not nearest:
+                return self._finder.ask_place(ctx, flow=FLOW, data={}, key="office_ask_city")
+            return self._ways(ctx, nearest[0], others=[o.id for o in nearest[1:]])
         if len(bookables) == 1:
             return await self._slots(ctx, bookables[0], intro="")
         choices = (
@@ -93,11 +113,50 @@ class BookingFlow:
         )
 
     async def start_at(self, ctx: TurnContext, office_id: str) -> Turn:
+        """Booking at one office ("book there"): its slots, or the way to an appointment
+        there when it does not book through Lotse; never another office's slots."""
         directory = self._finder.directory(ctx.kb)
-        bookables = [b for b in directory.bookable(None) if b.office.id == office_id]
-        if not bookables:
+        office = directory.get(office_id)
+        if office is None:
             return await self.start(ctx, _sure())
+        bookables = [b for b in directory.bookable(None) if b.office.id == office_id]
+        if not bookables or not takes_bookings(office, self._staff):
+            return self._ways(ctx, office, others=[])
         return await self._slots(ctx, bookables[0], intro="")
+
+    def _ways(self, ctx: TurnContext, office: Office, *, others: list[str]) -> Turn:
+        """How to get an appointment at ``office`` first, then its card (map, other offices
+        as choices), so the conversation remembers the office just shown."""
+        ways = ways_reply(ctx.texts, ctx.lang, office)
+        shown = self._finder.show_office(ctx, office.id, others=others, flow="offices")
+        ways = replace(ways, venue=None)
+        return replace(shown, replies=(ways, *shown.replies), intent="book_appointment")
+
+    async def _over_limit(self, ctx: TurnContext, bookable: Bookable) -> Turn | None:
+        """The one-booking rule: the existing appointment instead of new slots."""
+        if ctx.state.data.get("replaces") is not None:
+            return None  # moving an appointment keeps the count
+        mine = await self._service.open_at(
+            ctx.session, ctx.message.conversation.key, bookable.office.id, ctx.now
+        )
+        if len(mine) < bookable.office.booking.max_open_per_person:
+            return None
+        return self._limit_reply(ctx, bookable, mine[0])
+
+    def _limit_reply(self, ctx: TurnContext, bookable: Bookable, row: BookingRow) -> Turn:
+        text = ctx.msg(
+            "booking_limit",
+            office=bookable.office.name,
+            when=when_text(ctx.texts, ctx.lang, row.slot_start),
+        )
+        choices = (
+            Choice(key=f"{MOVE}{row.id}", label=ctx.msg("booking_move")),
+            Choice(key=f"{CANCEL}{row.id}", label=ctx.msg("booking_cancel")),
+        )
+        state = ctx.state.with_flow(FLOW, {"step": "manage"}, choices=choices)
+        return Turn(
+            replies=(ctx.reply(text, choices=choices),), state=state, intent="book_appointment"
+        )
 
     async def mine(self, ctx: TurnContext, understood: Understood) -> Turn:
         """cancel_appointment and "my appointments": the list, each one a choice."""
@@ -194,6 +253,9 @@ class BookingFlow:
         after: datetime | None = None,
         wish: TimeWish | None = None,
     ) -> Turn:
+        over = await self._over_limit(ctx, bookable)
+        if over is not None:
+            return over
         free = await self._service.free_slots(ctx.session, bookable, ctx.now, first_day=day)
         if after is not None:
             free = [s for s in free if s > after]
@@ -210,7 +272,10 @@ class BookingFlow:
             "service": bookable.service.id,
             **expecting("date"),
         }
-        data |= {k: v for k, v in ctx.state.data.items() if k == "replaces"}
+        data |= {k: v for k, v in ctx.state.data.items() if k in ("replaces", "topic")}
+        last = ctx.kb.intents.get(ctx.state.last_intent or "")
+        if "topic" not in data and last is not None and last.kind == "topic":
+            data["topic"] = last.id
         if not free:
             lines.append(ctx.msg("booking_no_slots", office=bookable.office.name))
             choices: tuple[Choice, ...] = (
@@ -243,6 +308,8 @@ class BookingFlow:
                 now=ctx.now,
                 replaces_id=int(replaces) if replaces is not None else None,
             )
+        except BookingLimitError as exc:
+            return self._limit_reply(ctx, bookable, exc.existing)
         except SlotTakenError:
             return await self._slots(ctx, bookable, intro=ctx.msg("booking_slot_taken"))
         except BookingError:
@@ -407,13 +474,17 @@ class BookingFlow:
     def _notice(
         self, ctx: TurnContext, key: str, what: BookingRow | Freed
     ) -> Callable[[], Awaitable[None]]:
-        """A staff notice in German (the offices' language), sent after the commit."""
+        """A staff notice in German (the offices' language), sent after the commit: the
+        service, the time, and the person's language and topic (never who they are)."""
         start = what.slot_start if isinstance(what, BookingRow) else what.start
         bookable = self._finder.directory(ctx.kb).service(what.office_id, what.service_id)
         service = bookable.service.name.get("de", what.service_id) if bookable else what.service_id
         text = ctx.texts.message(
             key, "de", service=service, when=when_text(ctx.texts, "de", start)
         )
+        topic = str(ctx.state.data.get("topic") or service)
+        lang = what.lang if isinstance(what, BookingRow) else ctx.lang
+        text += " " + ctx.texts.message("booking_staff_about", "de", language=lang, topic=topic)
         office_id = what.office_id
 
         async def send() -> None:

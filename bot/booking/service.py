@@ -41,6 +41,14 @@ class BookingNotFoundError(BookingError):
     """No such booking for this conversation."""
 
 
+class BookingLimitError(BookingError):
+    """The conversation already holds as many open bookings at the office as it may."""
+
+    def __init__(self, existing: BookingRow) -> None:
+        super().__init__(f"open booking {existing.id} at {existing.office_id}")
+        self.existing = existing
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Freed:
     """A slot that became free (cancelled, moved away from, or an expired hold)."""
@@ -149,6 +157,12 @@ class BookingService:
         local_day = start.astimezone(BERLIN).date()
         if start <= now or start not in self.slots(bookable, local_day, 1):
             raise SlotUnavailableError(f"{office.id}/{service.id} has no slot at {start}")
+        if replaces_id is None:
+            # One conversation's messages are handled one at a time (the dispatcher's lock),
+            # so this count cannot race with another booking of the same person.
+            mine = await self.open_at(session, conversation, office.id, now)
+            if len(mine) >= office.booking.max_open_per_person:
+                raise BookingLimitError(mine[0])
         await session.execute(
             delete(BookingRow).where(
                 BookingRow.office_id == office.id,
@@ -261,6 +275,12 @@ class BookingService:
             .order_by(BookingRow.slot_start, BookingRow.id)
         )
         return list(rows.scalars())
+
+    async def open_at(
+        self, session: AsyncSession, conversation: str, office_id: str, now: datetime
+    ) -> list[BookingRow]:
+        """Upcoming confirmed appointments of a conversation at one office, soonest first."""
+        return [r for r in await self.mine(session, conversation, now) if r.office_id == office_id]
 
     # -- waiting list ---------------------------------------------------------------------
 

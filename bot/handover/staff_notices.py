@@ -30,6 +30,11 @@ class StaffRoomNotifier:
         self._outbox = outbox
         self._clock = clock
 
+    def reaches(self, office_id: str, rooms: tuple[str, ...] = ()) -> bool:
+        serving = self._roster.rooms_for_office(office_id)
+        known = {r.chat_id for r in serving} | {m.name for m in self._roster.members}
+        return bool(serving) and all(room in known for room in rooms)
+
     async def notify(self, office_id: str, text: str) -> None:
         rooms = self._roster.rooms_for_office(office_id)
         items = tuple(

@@ -64,7 +64,7 @@ class OfficeDirectory:
         """Services that can be booked, nearest office first."""
         found: list[Bookable] = []
         for office in self.nearest(place, topic=None, limit=len(self._offices)):
-            if not office.hours or "hours" in office.unverified:
+            if not office.booking.enabled or not office.hours or "hours" in office.unverified:
                 continue
             for service in office.services:
                 if topic is None or not service.topics or topic in service.topics:
@@ -74,7 +74,11 @@ class OfficeDirectory:
     def bookable_at(self, office_id: str) -> bool:
         office = self._by_id.get(office_id)
         return bool(
-            office and office.services and office.hours and "hours" not in office.unverified
+            office
+            and office.booking.enabled
+            and office.services
+            and office.hours
+            and "hours" not in office.unverified
         )
 
     def registration_offices(self, city: str, citizenship: str) -> list[Office]:

@@ -29,6 +29,8 @@ class BookingStarter(Protocol):
 
     async def start_at(self, ctx: TurnContext, office_id: str) -> Turn: ...
 
+    def takes_bookings(self, kb: KnowledgeBase, office_id: str) -> bool: ...
+
 
 class OfficeFinder:
     """Shared by the office search, the deadline dialogue and booking: one cached directory."""
@@ -134,7 +136,7 @@ class OfficeFinder:
             + office_text(ctx.texts, ctx.lang, office, self.calendar, ctx.now)
         )
         choices: list[Choice] = []
-        if self.booking is not None and directory.bookable_at(office.id):
+        if self.booking is not None and self.booking.takes_bookings(ctx.kb, office.id):
             choices.append(Choice(key=f"{BOOK_AT}{office.id}", label=ctx.msg("office_book_here")))
         for other_id in others:
             other = directory.get(other_id)

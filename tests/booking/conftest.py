@@ -14,7 +14,7 @@ from bot.booking import BookingFeature, install_booking
 from bot.booking.staff import RecordingStaffNotifier
 from bot.clock import FrozenClock
 from bot.settings import Settings
-from tests.booking.kb import kb_with_two_bookable_offices
+from tests.booking.kb import kb_with_two_bookable_offices, staff_roster
 
 
 @dataclass
@@ -32,6 +32,7 @@ def booking_settings(database_url: str, tmp_path: Path) -> Settings:
         knowledge_dir=kb_with_two_bookable_offices(tmp_path),
         semantic=False,
         cache_dir=tmp_path / "cache",
+        staff_roster=staff_roster(tmp_path),
     )
 
 

@@ -67,7 +67,7 @@ async def test_book_list_and_cancel_with_bad_input_on_the_way(booking: Booking) 
     assert booked.venue is not None
     assert booking.staff.notices == [
         ("lokal-willkommen-lanstrop", "Neuer Termin: Beratung, Do 26.11.2026 08:30. "
-         "Die Person schreibt über den Lotse-Chat.")
+         "Die Person schreibt über den Lotse-Chat. Sprache: en. Thema: Beratung.")
     ]  # fmt: skip
     replies = await say("u1", "1")  # My appointments
     assert replies[0].choices[0].label.startswith("Thu 26.11.2026 08:30")

@@ -15,12 +15,15 @@ import pytest
 from nio import SyncResponse
 
 from adapters.matrix import MatrixAdapter
-from bot.app import build_core, serve
+from bot.app import build_core, load_knowledge_store, serve
+from bot.booking import install_booking
+from bot.booking.staff import RecordingStaffNotifier
 from bot.clock import FrozenClock
 from bot.knowledge_store import KnowledgeStore
 from bot.settings import Settings
 from bot.storage.repositories import DatabaseKeyValueStore
 from tests.adapters.matrix.matrix_user import MatrixUser, fast_failing_config
+from tests.booking.kb import kb_booking_at_lanstrop
 from tests.fixtures.synapse import MatrixAccount, Synapse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -35,6 +38,8 @@ async def running_bot(
     clock: FrozenClock,
 ) -> AsyncIterator[MatrixAdapter]:
     core = await build_core(settings, knowledge=store, clock=clock)
+    # Staff are told through a recording notifier (no staff room on this homeserver).
+    install_booking(core, staff=RecordingStaffNotifier())
     adapter = MatrixAdapter(
         homeserver=synapse.base_url,
         user_id=bot_account.user_id,
@@ -91,7 +96,11 @@ async def test_booking_in_arabic_survives_a_restart_mid_dialogue(
     clock: FrozenClock,
     tmp_path: Path,
 ) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'lotse.sqlite3'}")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'lotse.sqlite3'}",
+        knowledge_dir=kb_booking_at_lanstrop(tmp_path),
+    )
+    knowledge_store = load_knowledge_store(settings)
     bot_id = bot_account.user_id
     async with running_bot(synapse, bot_account, settings, knowledge_store, clock):
         room = await user.create_room([bot_id], direct=True)

@@ -1,0 +1,1 @@
+"""The Integreat import: pages and locations of an Integreat region, as files the loader reads."""
