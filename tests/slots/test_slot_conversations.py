@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
 from adapters.memory import MemoryAdapter
-from bot.app import Core
+from bot.app import Core, build_core
+from bot.clock import FrozenClock
 from bot.expects import expected_answer
 from bot.messages import Reply
 from bot.state import ConversationState
+from bot.settings import Settings
 from bot.storage.repositories import ConversationRepository
+from tests.booking.kb import kb_booking_at_lanstrop, staff_roster
 
 REGISTRATION_ANSWER = {
     "de": "Wohnungsgeberbestätigung",
@@ -222,7 +228,23 @@ async def test_where_is_that_after_a_topic_asks_the_place_once_then_remembers(
     assert replies[0].text.startswith("lokal willkommen Lütgendortmund")
 
 
-# Lanstrop (bundled knowledge): an office hour on Thursdays 08:30-11:30, bookable. The clock
+@pytest.fixture
+async def booking_core(
+    database_url: str, tmp_path: Path, memory: MemoryAdapter, clock: FrozenClock
+) -> AsyncIterator[Core]:
+    """The bundled knowledge with booking turned on at Lanstrop and a staff room to tell."""
+    settings = Settings(
+        database_url=database_url,
+        knowledge_dir=kb_booking_at_lanstrop(tmp_path),
+        staff_roster=staff_roster(tmp_path),
+    )
+    built = await build_core(settings, adapters=(memory,), clock=clock)
+    memory.bind(built.dispatcher)
+    yield built
+    await built.close()
+
+
+# Lanstrop (bundled knowledge, booking turned on for the test): an office hour on Thursdays 08:30-11:30, bookable. The clock
 # stands on Thursday 19 November 2026, 10:00 in Berlin.
 BOOKING_DIALOGUES = [
     ("English", "when is it open?", "Thu 08:30-11:30", "book there", "next Thursday", "at 11",
@@ -240,7 +262,7 @@ BOOKING_DIALOGUES = [
     ids=[row[-1] for row in BOOKING_DIALOGUES],
 )
 async def test_office_follow_ups_then_booking_by_day_and_time(
-    core: Core,
+    booking_core: Core,
     memory: MemoryAdapter,
     label: str,
     open_q: str,
@@ -260,25 +282,25 @@ async def test_office_follow_ups_then_booking_by_day_and_time(
     assert hours in replies[0].text
     replies = await memory.say(chat, book)
     assert replies[0].choices[0].label.endswith("19.11.2026 10:30")
-    assert expected_answer(await state_of(core, memory, chat)) == "date"
+    assert expected_answer(await state_of(booking_core, memory, chat)) == "date"
     replies = await memory.say(chat, thursday)
     assert replies[0].choices[0].label.endswith("26.11.2026 08:30")
     replies = await memory.say(chat, at_eleven)
     assert replies[0].choices[0].label.endswith("11:00")
     # Inside the slot list, "my appointments" leaves the list and shows them (none yet).
     replies = await memory.say(chat, mine)
-    assert replies[0].text == core.knowledge.texts().message("booking_mine_none", lang)
-    assert (await state_of(core, memory, chat)).flow is None
+    assert replies[0].text == booking_core.knowledge.texts().message("booking_mine_none", lang)
+    assert (await state_of(booking_core, memory, chat)).flow is None
 
 
 async def test_cancel_inside_the_slot_list_and_a_typed_yes_confirms(
-    core: Core, memory: MemoryAdapter
+    booking_core: Core, memory: MemoryAdapter
 ) -> None:
     await choose_language(memory, "cancel", "English")
     await memory.say("cancel", "Lanstrop")
     await memory.say("cancel", "book there")
     held = await memory.say("cancel", "1")
-    assert expected_answer(await state_of(core, memory, "cancel")) == "yes_no"
+    assert expected_answer(await state_of(booking_core, memory, "cancel")) == "yes_no"
     assert "10:30" in held[0].text
     booked = await memory.say("cancel", "yes")
     assert "booked" in booked[0].text
