@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.offices.finder import BOOK_AT, OFFICE, OfficeFinder
 from bot.turn import Turn, TurnContext, Understood
 
@@ -77,3 +79,37 @@ class OfficeFlow:
         if problem is None:
             return None
         return self._finder.ask_place(ctx, flow=FLOW, data={"topic": topic}, key=problem)
+
+
+MAX_OTHERS = 3
+NEAREST_WORDING_RANK = 2
+"""How far down the matcher's list find_office may be for a message with a place to count as
+an office question ("welches Beratungsbüro ist am nächsten, ich wohne in 44388")."""
+
+
+class NamedOfficeHandler:
+    """An office named in the message (any script) gets its card; a message that asks for an
+    office and gives a place gets the nearest offices at once instead of a menu."""
+
+    def __init__(self, finder: OfficeFinder) -> None:
+        self._finder = finder
+
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None:
+        wants_office = understood.intent == "find_office"
+        if understood.decision == "answer" and not wants_office:
+            return None  # a clear other topic ("Termin beim Jobcenter") keeps its own answer
+        place, _ = self._finder.place_of(ctx)
+        if place is not None:
+            ctx = self._finder.remember(ctx, place)
+        directory = self._finder.directory(ctx.kb)
+        named = directory.named(ctx.text, place or self._finder.known_place(ctx))
+        if named:
+            others = [o.id for o in named[1 : 1 + MAX_OTHERS]]
+            turn = self._finder.show_office(
+                ctx, named[0].id, others=others, flow=FLOW, intro=False
+            )
+            return replace(turn, intent="find_office")
+        ranked = [understood.intent, *(i for i, _ in understood.alternatives)]
+        if place is not None and "find_office" in ranked[:NEAREST_WORDING_RANK]:
+            return self._finder.show(ctx, place, topic_of(ctx), FLOW)
+        return None

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import BERLIN
 from bot.messages import Choice
-from bot.offices.card import day_text
+from bot.offices.card import address_known, address_text, day_text
 from bot.offices.deadline import find_date, registration_deadline
 from bot.offices.finder import OfficeFinder
 from bot.router import Router
 from bot.turn import Turn, TurnContext, Understood
+from knowledge.schema import Office
 
 FLOW = "registration"
 EU = "r:eu"
@@ -24,6 +25,14 @@ NO_REMINDER = "r:no"
 REMIND_DAYS_BEFORE = 2
 REMIND_AT = time(9, 0)
 MAX_WORDS_OF_A_DATE = 6
+MAX_OFFICES_SHOWN = 3
+
+
+def _office_line(office: Office) -> str:
+    """The office's name with its address where the address is confirmed."""
+    if address_known(office):
+        return f"{office.name}, {address_text(office)}"
+    return office.name
 
 
 class DeadlineReminders(Protocol):
@@ -40,6 +49,9 @@ class RegistrationHandler:
         self._flow = flow
 
     async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn:
+        place, _ = self._flow.finder.place_of(ctx)
+        if place is not None:
+            ctx = self._flow.finder.remember(ctx, place)
         answer = self._router.knowledge_answer(ctx, "registration")
         moved_in = find_date(ctx.text, ctx.now.astimezone(BERLIN).date())
         ctx = replace(ctx, state=answer.state)
@@ -57,6 +69,10 @@ class RegistrationFlow:
     def __init__(self, finder: OfficeFinder, reminders: DeadlineReminders | None) -> None:
         self._finder = finder
         self.reminders = reminders
+
+    @property
+    def finder(self) -> OfficeFinder:
+        return self._finder
 
     def deadline(self, ctx: TurnContext, moved_in: date) -> Turn:
         last_day = registration_deadline(moved_in)
@@ -112,8 +128,11 @@ class RegistrationFlow:
         place = self._finder.known_place(ctx)
         if place is None:
             return self._finder.ask_place(ctx, flow=FLOW, data=data, key="office_ask_city")
-        offices = self._finder.directory(ctx.kb).registration_offices(place.city, citizenship)
-        lines = [ctx.msg("where_to_go", office=o.name) for o in offices]
+        directory = self._finder.directory(ctx.kb)
+        offices = directory.registration_offices(place.city, citizenship, place)
+        lines = [
+            ctx.msg("where_to_go", office=_office_line(o)) for o in offices[:MAX_OFFICES_SHOWN]
+        ]
         lines.append(ctx.msg("deadline_bring"))
         choices: tuple[Choice, ...] = ()
         if self.reminders is not None:
