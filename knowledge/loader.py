@@ -138,7 +138,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     intents = _load_intents(root, required, places_cities(root), out)
     examples = _load_examples(root, languages, set(intents), out)
     aliases = _load_aliases(root, set(intents), out)
-    messages = _load_messages(root, languages, out)
+    messages = _load_messages(root, required, out)
     places = _load_places(root, out)
     offices = _load_offices(root, places, languages, out)
 
