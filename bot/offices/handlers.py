@@ -82,9 +82,12 @@ class OfficeFlow:
 
 
 MAX_OTHERS = 3
-NEAREST_WORDING_RANK = 2
-"""How far down the matcher's list find_office may be for a message with a place to count as
-an office question ("welches Beratungsbüro ist am nächsten, ich wohne in 44388")."""
+SHORT_QUESTION_WORDS = 6
+"""A short message that names an office ("where is the Ausländerbehörde?") is about that
+office, whatever topic the office's name suggests to the matcher."""
+KEEP_OWN_ANSWER = frozenset(
+    {"book_appointment", "cancel_appointment", "emergency", "human", "change_language"}
+)
 
 
 class NamedOfficeHandler:
@@ -96,8 +99,10 @@ class NamedOfficeHandler:
 
     async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None:
         wants_office = understood.intent == "find_office"
+        short = len(ctx.text.split()) <= SHORT_QUESTION_WORDS
         if understood.decision == "answer" and not wants_office:
-            return None  # a clear other topic ("Termin beim Jobcenter") keeps its own answer
+            if not short or understood.intent in KEEP_OWN_ANSWER:
+                return None  # a clear other topic ("Termin beim Jobcenter") keeps its answer
         place, _ = self._finder.place_of(ctx)
         if place is not None:
             ctx = self._finder.remember(ctx, place)
@@ -109,7 +114,6 @@ class NamedOfficeHandler:
                 ctx, named[0].id, others=others, flow=FLOW, intro=False
             )
             return replace(turn, intent="find_office")
-        ranked = [understood.intent, *(i for i, _ in understood.alternatives)]
-        if place is not None and "find_office" in ranked[:NEAREST_WORDING_RANK]:
+        if place is not None and wants_office:
             return self._finder.show(ctx, place, topic_of(ctx), FLOW)
         return None
