@@ -199,7 +199,8 @@ def _load_intents(
         _check_translations(path, raw, ("reply",), doc.reply, required, "reply", out)
         for lang in doc.status:
             if lang not in doc.reply:
-                out.add(path, line_of(raw, ("status", lang)), f"status for '{lang}' without a reply")
+                line = line_of(raw, ("status", lang))
+                out.add(path, line, f"status for '{lang}' without a reply")
         for city, replies in doc.reply_by_city.items():
             if cities is not None and city not in cities:
                 line = line_of(raw, ("reply_by_city", city))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.offices.places import Place, PlaceFinder, distance_km, fold
 from knowledge.loader import KnowledgeBase
@@ -72,9 +71,7 @@ class OfficeDirectory:
             on_topic = [o for o in candidates if topic in o.topics]
             candidates = on_topic or candidates
         origin = self.places.point_of(place) if place is not None else None
-        ranked = sorted(
-            candidates, key=lambda o: self._rank(o, place, origin, lang, open_now)
-        )
+        ranked = sorted(candidates, key=lambda o: self._rank(o, place, origin, lang, open_now))
         return ranked[:limit]
 
     def distance(self, office: Office, place: Place | None) -> float | None:

@@ -100,9 +100,9 @@ class NamedOfficeHandler:
     async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None:
         wants_office = understood.intent == "find_office"
         short = len(ctx.text.split()) <= SHORT_QUESTION_WORDS
-        if understood.decision == "answer" and not wants_office:
-            if not short or understood.intent in KEEP_OWN_ANSWER:
-                return None  # a clear other topic ("Termin beim Jobcenter") keeps its answer
+        clear_other = understood.decision == "answer" and not wants_office
+        if clear_other and (not short or understood.intent in KEEP_OWN_ANSWER):
+            return None  # a clear other topic ("Termin beim Jobcenter") keeps its answer
         place, _ = self._finder.place_of(ctx)
         if place is not None:
             ctx = self._finder.remember(ctx, place)
