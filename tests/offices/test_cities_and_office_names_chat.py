@@ -96,3 +96,13 @@ async def test_an_office_by_appointment_only_says_so(core: Core, memory: MemoryA
     assert "Olpe 1, 44135 Dortmund" in text
     assert "By appointment only" in text
     assert "0231 50-27132" in text
+
+
+async def test_a_jobcenter_appointment_is_not_booked_at_another_office(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    replies = await memory.say("jc", "Termin beim Jobcenter")
+    text = replies[0].text
+    assert text.startswith("Jobcenter Dortmund")
+    assert "Lanstrop" not in text
+    assert not any(c.key.startswith("bk:") for c in replies[0].choices)
