@@ -74,11 +74,11 @@ def test_per_city_reply_and_honest_fallback() -> None:
     assert "Friedensplatz" in texts.reply("registration", "de").text
     dorsten = texts.reply("registration", "de", city="dorsten")
     assert "Halterner Straße 5" in dorsten.text and "Friedensplatz" not in dorsten.text
-    # Persian has no Dorsten text yet: English, with a notice in Persian saying so.
-    persian = texts.reply("registration", "fa", city="dorsten")
-    assert persian.lang == "en"
-    assert "Halterner Straße 5" in persian.text
-    assert persian.text.startswith(kb.messages["fallback_notice"]["fa"].split("{")[0].strip())
+    # Pashto has no Dorsten text yet: English, with a notice in Pashto saying so.
+    pashto = texts.reply("registration", "ps", city="dorsten")
+    assert pashto.lang == "en"
+    assert "Halterner Straße 5" in pashto.text
+    assert pashto.text.startswith(kb.messages["fallback_notice"]["ps"].split("{")[0].strip())
 
 
 def test_reply_for_an_unknown_city_is_reported(tmp_path: Path) -> None:
