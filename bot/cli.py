@@ -1,4 +1,4 @@
-"""The `lotse` command: chat, ask, eval, kb validate, bench, run."""
+"""The `lotse` command: chat, ask, eval, kb validate, kb coverage, bench, run."""
 
 from __future__ import annotations
 
@@ -154,6 +154,30 @@ kb.add_command(import_integreat)
 # -- staff and admin reports (bot/staff_commands.py) --------------------------------------
 main.add_command(bookings)
 main.add_command(report)
+
+
+@kb.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def coverage(directory: Path | None, as_json: bool) -> None:
+    """What the knowledge lacks: missing office facts, unreviewed translations."""
+    from knowledge.coverage import coverage as build_report
+    from knowledge.coverage import coverage_table
+    from knowledge.loader import load_knowledge
+
+    if directory is None:
+        directory = _settings().knowledge_dir
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    report = build_report(kb)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo("\n".join(coverage_table(report)))
 
 
 @main.command()

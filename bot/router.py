@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,6 +70,8 @@ class Router:
         self._follow_up: FollowUpHandler | None = None
         self._topic_handler: IntentHandler | None = None
         self._observers: list[TurnObserver] = []
+        self._city_of: Callable[[TurnContext], str | None] | None = None
+        self._office_named: NamedOfficeHandler | None = None
 
     def add_flow(self, flow: Flow) -> None:
         self._flows[flow.name] = flow
@@ -104,6 +107,16 @@ class Router:
     def add_observer(self, observer: TurnObserver) -> None:
         """Called after every routed message, in its unit of work (e.g. what went unanswered)."""
         self._observers.append(observer)
+
+    def set_city_resolver(self, city_of: Callable[[TurnContext], str | None]) -> None:
+        """How to tell the user's city (remembered, or named in the message): it picks a
+        topic's per-city reply."""
+        self._city_of = city_of
+
+    def set_named_office_handler(self, handler: NamedOfficeHandler) -> None:
+        """Asked first for a message the matcher is unsure of, or that asks for an office: an
+        office named in it (or a place to search near) may answer directly."""
+        self._office_named = handler
 
     async def route(
         self,
@@ -266,6 +279,10 @@ class Router:
     async def answer(self, ctx: TurnContext, understood: Understood) -> Turn:
         """Answer a message whose meaning is decided (or ask back, or admit not knowing)."""
         intent = understood.intent
+        if self._office_named is not None and intent != "emergency":
+            direct = await self._office_named(ctx, understood)
+            if direct is not None:
+                return direct
         if understood.decision == "ask" and intent != "emergency":
             return self._ask_back(ctx, understood)
         if understood.decision == "unknown" or intent == "unknown":
@@ -282,7 +299,8 @@ class Router:
     def knowledge_answer(self, ctx: TurnContext, intent: str) -> Turn:
         """The knowledge base's reply for ``intent``, in the user's language."""
         doc = ctx.kb.intents.get(intent)
-        local = ctx.texts.reply(intent, ctx.lang)
+        city = self._city_of(ctx) if self._city_of is not None else ctx.state.city
+        local = ctx.texts.reply(intent, ctx.lang, city=city)
         is_topic = doc is not None and doc.kind == "topic"
         state = replace(
             ctx.state.cleared(),
@@ -290,6 +308,8 @@ class Router:
             misses=0,
             # A new topic: "where is that?" now means its office, not the one shown before.
             office=None if is_topic else ctx.state.office,
+            city=city or ctx.state.city,
+            district=ctx.state.district if city in (None, ctx.state.city) else None,
         )
         reply = Reply(text=local.text, lang=local.lang, feedback=is_topic)
         return Turn(replies=(reply,), state=state, intent=intent)
@@ -334,6 +354,10 @@ class Router:
         state = ctx.state if keep_flow else ctx.state.cleared()
         choices = state.choices if keep_flow else ()
         return Turn(replies=(ctx.reply(ctx.msg(key), choices=choices),), state=state)
+
+
+class NamedOfficeHandler(Protocol):
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None: ...
 
 
 def _sure(intent: str, lang: str) -> Understood:

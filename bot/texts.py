@@ -57,10 +57,12 @@ class Texts:
     def has_message(self, key: str) -> bool:
         return key in self._kb.messages
 
-    def reply(self, intent: str, lang: str) -> LocalText:
-        """An intent's reply; after a fallback the text starts with a notice saying so."""
+    def reply(self, intent: str, lang: str, city: str | None = None) -> LocalText:
+        """An intent's reply (the city's own where it has one); after a fallback the text
+        starts with a notice saying so."""
         doc = self._kb.intents.get(intent) or self._kb.intents["unknown"]
-        picked = self._pick(doc.reply, lang)
+        replies = doc.reply_by_city.get(city, doc.reply) if city else doc.reply
+        picked = self._pick(replies, lang)
         if picked is None:
             raise KeyError(intent)
         if picked.lang != lang:

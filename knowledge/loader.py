@@ -137,10 +137,11 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     meta: KbMeta | None = loaded_meta[1] if loaded_meta else None
     languages: tuple[str, ...] = meta.languages if meta else ()
 
-    intents = _load_intents(root, languages, out)
+    required = meta.fallback if meta else ()
+    intents = _load_intents(root, required, places_cities(root), out)
     examples = _load_examples(root, languages, set(intents), out)
     aliases = _load_aliases(root, set(intents), out)
-    messages = _load_messages(root, languages, out)
+    messages = _load_messages(root, required, out)
     places = _load_places(root, out)
     offices = _load_offices(root, places, languages, out)
     slots = _load_slots(root, out)
@@ -170,7 +171,26 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _load_intents(root: Path, languages: Sequence[str], out: _Collector) -> dict[str, IntentDoc]:
+def places_cities(root: Path) -> frozenset[str] | None:
+    """The city ids of places.yaml, read leniently (its own errors are reported later)."""
+    path = root / "places.yaml"
+    try:
+        raw, problem = parse_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    if problem is not None or not isinstance(raw, dict):
+        return None
+    cities = raw.get("cities")
+    if not isinstance(cities, list):
+        return None
+    return frozenset(str(c.get("id")) for c in cities if isinstance(c, dict))
+
+
+def _load_intents(
+    root: Path, required: Sequence[str], cities: frozenset[str] | None, out: _Collector
+) -> dict[str, IntentDoc]:
+    """Intents. A reply needs only the fallback languages (kb.yaml): a user whose language is
+    missing gets a fallback language with a notice saying so."""
     intents: dict[str, IntentDoc] = {}
     folder = root / "intents"
     for path in sorted(folder.glob("*.yaml")):
@@ -181,7 +201,19 @@ def _load_intents(root: Path, languages: Sequence[str], out: _Collector) -> dict
         if doc.id != path.stem:
             out.add(path, line_of(raw, ("id",)), f"id '{doc.id}' must equal the file name")
             continue
-        _check_translations(path, raw, ("reply",), doc.reply, languages, "reply", out)
+        _check_translations(path, raw, ("reply",), doc.reply, required, "reply", out)
+        for lang in doc.status:
+            if lang not in doc.reply:
+                line = line_of(raw, ("status", lang))
+                out.add(path, line, f"status for '{lang}' without a reply")
+        for city, replies in doc.reply_by_city.items():
+            if cities is not None and city not in cities:
+                line = line_of(raw, ("reply_by_city", city))
+                out.add(path, line, f"unknown city '{city}' (not in places.yaml)")
+            _check_translations(
+                path, raw, ("reply_by_city", city), replies, required,
+                f"reply_by_city {city}", out,
+            )  # fmt: skip
         intents[doc.id] = doc
     for intent in CANONICAL_INTENTS:
         if intent not in intents and not (folder / f"{intent}.yaml").exists():

@@ -95,16 +95,28 @@ class KbMeta(Model):
     fallback: tuple[Lang, ...] = Field(min_length=1)
 
 
+TranslationStatus = Literal["reviewed", "machine", "unreviewed"]
+"""reviewed: a person who reads the language checked it; machine: machine-translated, not
+checked; unreviewed: written by a person, not yet checked by a native speaker."""
+
+
 class IntentDoc(Model):
-    """intents/<id>.yaml: one intent's reply in every language, with its source."""
+    """intents/<id>.yaml: one intent's reply per language, with its source and dates."""
 
     id: Id
     kind: Literal["topic", "system"]
     source: Text
+    source_date: date | None = None
+    """The source's own date ("Stand", publication date); empty when it has none."""
     verified: date
+    """The day a person last checked the reply against its source."""
     general_law: bool = False
     office_topic: Id | None = None
     reply: Translations
+    status: dict[Lang, TranslationStatus] = Field(default_factory=dict)
+    """Per language: how far its reply is checked. A language not named here is unreviewed."""
+    reply_by_city: dict[Id, Translations] = Field(default_factory=dict)
+    """City id (places.yaml) -> language -> reply: replaces ``reply`` for users of that city."""
 
 
 class AliasDoc(Model):
@@ -120,6 +132,8 @@ class GeoPoint(Model):
     lon: float = Field(ge=-180, le=180)
     approximate: bool = False
     """True where the point is a district centre or otherwise not the exact entrance."""
+    source: str = ""
+    """Where the point comes from (a map or gazetteer page); approximate points need one too."""
 
 
 class Address(Model):
@@ -137,6 +151,27 @@ class Contacts(Model):
     phones: tuple[Text, ...] = ()
     emails: tuple[Text, ...] = ()
     web: str = ""
+    appointments: str = ""
+    """Where to get an appointment (a booking page), as the office publishes it."""
+
+
+OfficeFact = Literal[
+    "name", "address", "location", "hours", "appointment", "phone", "email", "web",
+    "languages", "topics", "registers", "districts", "services",
+]  # fmt: skip
+"""The facts of an office a source can vouch for (``lotse kb coverage`` counts these)."""
+
+
+class FactSource(Model):
+    """Where some facts of an office come from: a public page, read on a given day."""
+
+    facts: tuple[OfficeFact, ...] = Field(min_length=1)
+    url: Text
+    read: date
+    """The day a person read the page and checked the facts against it."""
+    source_date: date | None = None
+    """The page's own date (publication, "Stand"); empty when the page shows none."""
+    note: str = ""
 
 
 class Service(Model):
@@ -182,7 +217,14 @@ class Office(Model):
     registers: tuple[Literal["eu", "non_eu"], ...] = ()
     """Whose address registration (Anmeldung) this office takes: EU citizens, others, or both."""
     description: Translations = Field(default_factory=dict)
+    names: tuple[Text, ...] = ()
+    """Other names people use for the office, in any script ("МиграДо", "Bürgeramt")."""
+    by_appointment_only: bool = False
+    """A source says: no general opening hours, visits only with an appointment."""
     source: Text
+    source_date: date | None = None
+    """The date of the source named in ``source`` (a press release ...), where it has one."""
+    sources: tuple[FactSource, ...] = ()
     verified: date
     unverified: tuple[
         Literal["address", "location", "hours", "languages", "contacts", "districts", "services"],
@@ -202,6 +244,14 @@ class Office(Model):
 
 class OfficesDoc(Model):
     offices: tuple[Office, ...]
+
+
+class PlaceSource(Model):
+    """Where a place's names, postcodes or centre come from."""
+
+    url: Text
+    read: date
+    note: str = ""
 
 
 class Quarter(Model):
@@ -228,6 +278,7 @@ class City(Model):
     centre: GeoPoint | None = None
     districts: tuple[District, ...] = ()
     postcodes: tuple[str, ...] = ()
+    sources: tuple[PlaceSource, ...] = ()
 
 
 class PlacesDoc(Model):

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from bot.offices.finder import OfficeFinder
 from bot.offices.followups import FollowUps, TopicWithPlace
-from bot.offices.handlers import FindOfficeHandler, LocationHandler, OfficeFlow
+from bot.offices.handlers import (
+    FindOfficeHandler,
+    LocationHandler,
+    NamedOfficeHandler,
+    OfficeFlow,
+)
 from bot.offices.registration import RegistrationFlow, RegistrationHandler
 
 if TYPE_CHECKING:
@@ -29,6 +34,8 @@ def install_offices(core: Core) -> OfficeFeature:
     core.router.add_handler("find_office", FindOfficeHandler(finder))
     core.router.add_handler("registration", RegistrationHandler(core.router, registration))
     core.router.set_location_handler(LocationHandler(finder))
+    core.router.set_named_office_handler(NamedOfficeHandler(finder))
+    core.router.set_city_resolver(finder.city_of)
     core.router.add_flow(OfficeFlow(finder))
     core.router.add_flow(registration)
     core.router.set_follow_up_handler(FollowUps(finder, core.router))

@@ -80,7 +80,9 @@ def office_text(
             lines.append(texts.message("address_line", lang, address=address_text(office)))
         lines.append(texts.message("address_unverified", lang))
     status = calendar.status(office, now)
-    if not status.published:
+    if not status.published and office.by_appointment_only:
+        lines.append(texts.message("office_by_appointment", lang))
+    elif not status.published:
         lines.append(texts.message("hours_unpublished", lang))
     elif status.open_now and status.until is not None:
         until = status.until.astimezone(BERLIN)
@@ -90,6 +92,9 @@ def office_text(
         lines.append(texts.message("office_closed_now", lang, when=when))
     else:
         lines.append(texts.message("hours_unpublished", lang))
+    if office.contacts.appointments:
+        url = office.contacts.appointments
+        lines.append(texts.message("office_appointments", lang, url=url))
     contact = contact_text(office)
     if contact:
         lines.append(texts.message("office_contact", lang, contact=contact))

@@ -17,6 +17,8 @@ from bot.turn import Turn, TurnContext
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import GeoPoint
 
+DEFAULT_TOPIC = "advice"
+"""An office question without a topic ("the nearest advice office") wants advice offices."""
 CITY = "c:"
 OFFICE = "o:"
 BOOK_AT = "b:office:"
@@ -100,6 +102,12 @@ class OfficeFinder:
         state = ctx.state.with_flow(flow, step, choices=choices)
         return Turn(replies=(ctx.reply(text, choices=choices),), state=state)
 
+    def city_of(self, ctx: TurnContext) -> str | None:
+        """The user's city: named in this message (a postcode, district or city), else the one
+        remembered in the conversation."""
+        place, _ = self.place_of(ctx)
+        return place.city if place is not None else ctx.state.city
+
     def remember(self, ctx: TurnContext, place: Place) -> TurnContext:
         """The context with the place kept in the conversation: city, district or quarter,
         and the postcode when the message gave one."""
@@ -117,24 +125,32 @@ class OfficeFinder:
         """The nearest suitable office as a card; other offices and booking as choices."""
         ctx = self.remember(ctx, place)
         directory = self.directory(ctx.kb)
-        offices = directory.nearest(place, topic=topic, lang=ctx.lang)
+        offices = directory.nearest(
+            place,
+            topic=topic or DEFAULT_TOPIC,
+            lang=ctx.lang,
+            open_now=lambda o: self.calendar.status(o, ctx.now).open_now,
+        )
         if not offices:
             return self.ask_place(ctx, flow=flow, data={"topic": topic}, key="office_ask_city")
         best = offices[0]
         return self.show_office(ctx, best.id, others=[o.id for o in offices[1:]], flow=flow)
 
     def show_office(
-        self, ctx: TurnContext, office_id: str, *, others: list[str], flow: str
+        self,
+        ctx: TurnContext,
+        office_id: str,
+        *,
+        others: list[str],
+        flow: str,
+        intro: bool = True,
     ) -> Turn:
         directory = self.directory(ctx.kb)
         office = directory.get(office_id)
         if office is None:
             return Turn(replies=(ctx.reply(ctx.msg("error")),), state=ctx.state.cleared())
-        text = (
-            ctx.msg("office_nearest")
-            + "\n\n"
-            + office_text(ctx.texts, ctx.lang, office, self.calendar, ctx.now)
-        )
+        card = office_text(ctx.texts, ctx.lang, office, self.calendar, ctx.now)
+        text = ctx.msg("office_nearest") + "\n\n" + card if intro else card
         choices: list[Choice] = []
         if self.booking is not None and self.booking.takes_bookings(ctx.kb, office.id):
             choices.append(Choice(key=f"{BOOK_AT}{office.id}", label=ctx.msg("office_book_here")))

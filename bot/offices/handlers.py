@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.offices.finder import BOOK_AT, OFFICE, OfficeFinder
 from bot.turn import Turn, TurnContext, Understood
 
@@ -77,3 +79,53 @@ class OfficeFlow:
         if problem is None:
             return None
         return self._finder.ask_place(ctx, flow=FLOW, data={"topic": topic}, key=problem)
+
+
+MAX_OTHERS = 3
+SHORT_QUESTION_WORDS = 6
+"""A short message that names an office ("where is the Ausländerbehörde?") is about that
+office, whatever topic the office's name suggests to the matcher."""
+KEEP_OWN_ANSWER = frozenset({"cancel_appointment", "emergency", "human", "change_language"})
+BOOK = "book_appointment"
+
+
+class NamedOfficeHandler:
+    """An office named in the message (any script) gets its card; a message that asks for an
+    office and gives a place gets the nearest offices at once instead of a menu."""
+
+    def __init__(self, finder: OfficeFinder) -> None:
+        self._finder = finder
+
+    async def __call__(self, ctx: TurnContext, understood: Understood) -> Turn | None:
+        wants_office = understood.intent == "find_office"
+        booking = understood.intent == BOOK
+        short = len(ctx.text.split()) <= SHORT_QUESTION_WORDS
+        clear_other = understood.decision == "answer" and not wants_office and not booking
+        if clear_other and (not short or understood.intent in KEEP_OWN_ANSWER):
+            return None  # a clear other topic keeps its own answer
+        place, _ = self._finder.place_of(ctx)
+        if place is not None:
+            ctx = self._finder.remember(ctx, place)
+        directory = self._finder.directory(ctx.kb)
+        named = directory.named(ctx.text, place or self._finder.known_place(ctx))
+        if booking:
+            return await self._book_at(ctx, named[0].id) if named else None
+        if named:
+            others = [o.id for o in named[1 : 1 + MAX_OTHERS]]
+            turn = self._finder.show_office(
+                ctx, named[0].id, others=others, flow=FLOW, intro=False
+            )
+            return replace(turn, intent="find_office")
+        if place is not None and wants_office:
+            return self._finder.show(ctx, place, topic_of(ctx), FLOW)
+        return None
+
+    async def _book_at(self, ctx: TurnContext, office_id: str) -> Turn:
+        """An appointment at a named office: its slots where it takes bookings here, else its
+        card, which says how to get an appointment there (link, phone, hours), never the slots
+        of another office."""
+        directory = self._finder.directory(ctx.kb)
+        if self._finder.booking is not None and directory.bookable_at(office_id):
+            return await self._finder.booking.start_at(ctx, office_id)
+        turn = self._finder.show_office(ctx, office_id, others=[], flow=FLOW, intro=False)
+        return replace(turn, intent="find_office")

@@ -103,6 +103,23 @@ class PlaceFinder:
                     return Place(city=city.id, district=district.id, quarter=quarter.id)
         return Place(city=city.id)
 
+    def point_of(self, place: Place) -> GeoPoint | None:
+        """The shared point, else the centre of the quarter, district or city (approximate)."""
+        if place.point is not None:
+            return place.point
+        city = self.city(place.city)
+        if city is None:
+            return None
+        for district in city.districts:
+            if district.id != place.district:
+                continue
+            for quarter in district.quarters:
+                if quarter.id == place.quarter and quarter.centre is not None:
+                    return quarter.centre
+            if district.centre is not None:
+                return district.centre
+        return city.centre
+
     def postcode_in(self, text: str) -> str | None:
         match = _POSTCODE.search(text)
         return match.group(1) if match else None

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import BERLIN
 from bot.expects import expecting
 from bot.messages import Choice
-from bot.offices.card import day_text
+from bot.offices.card import address_known, address_text, day_text
 from bot.offices.deadline import registration_deadline
 from bot.offices.finder import OfficeFinder
 from bot.router import Router
 from bot.turn import Turn, TurnContext, Understood
 from intents.context import looks_like_follow_up, mentions_someone
+from knowledge.schema import Office
 
 FLOW = "registration"
 EU = "r:eu"
@@ -26,6 +27,14 @@ NO_REMINDER = "r:no"
 REMIND_DAYS_BEFORE = 2
 REMIND_AT = time(9, 0)
 MAX_WORDS_OF_A_DATE = 6
+MAX_OFFICES_SHOWN = 3
+
+
+def _office_line(office: Office) -> str:
+    """The office's name with its address where the address is confirmed."""
+    if address_known(office):
+        return f"{office.name}, {address_text(office)}"
+    return office.name
 
 
 class DeadlineReminders(Protocol):
@@ -164,10 +173,13 @@ class RegistrationFlow:
         place = self._finder.known_place(ctx)
         if place is None:
             return self._finder.ask_place(ctx, flow=FLOW, data=data, key="office_ask_city")
-        offices = self._finder.directory(ctx.kb).registration_offices(place.city, citizenship)
+        directory = self._finder.directory(ctx.kb)
+        offices = directory.registration_offices(place.city, citizenship, place)
         if offices:
             ctx = replace(ctx, state=replace(ctx.state, office=offices[0].id))
-        lines = [ctx.msg("where_to_go", office=o.name) for o in offices]
+        lines = [
+            ctx.msg("where_to_go", office=_office_line(o)) for o in offices[:MAX_OFFICES_SHOWN]
+        ]
         lines.append(ctx.msg("deadline_bring"))
         choices: tuple[Choice, ...] = ()
         if self.reminders is not None:

@@ -44,9 +44,9 @@ def kb_with_two_bookable_offices(tmp_path: Path, *, lanstrop_desks: int = 1) -> 
     start = text.index(marker)
     hours_at = text.index("    hours: {}\n", start)
     text = text[:hours_at] + LUETGENDORTMUND_HOURS + text[hours_at + len("    hours: {}\n") :]
-    unverified = text.index("    unverified: [location, hours, languages, contacts]", start)
+    unverified = text.index("    unverified: [location, hours, contacts]", start)
     text = text[:unverified] + text[unverified:].replace(
-        "[location, hours, languages, contacts]", "[location, languages, contacts]", 1
+        "[location, hours, contacts]", "[location, contacts]", 1
     )
     text = text.replace(
         "        slot_minutes: 30\n        desks: 1\n",

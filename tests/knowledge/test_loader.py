@@ -31,7 +31,7 @@ def test_bundled_knowledge_base_is_valid_and_complete() -> None:
     kb = load_knowledge()
     assert set(CANONICAL_INTENTS) <= set(kb.intents)
     assert {"de", "en", "uk", "ru", "ar", "fa", "tr", "ro", "bg", "pl"} <= set(kb.meta.languages)
-    for intent in CANONICAL_INTENTS:
+    for intent in CANONICAL_INTENTS:  # the bundled replies are complete, though they need not be
         assert set(kb.meta.languages) <= set(kb.intents[intent].reply), intent
     langs_with_examples = {(e.intent, e.lang) for e in kb.examples}
     for intent in CANONICAL_INTENTS:
@@ -71,20 +71,36 @@ def test_unknown_key_is_reported_at_its_line(kb_copy: Path) -> None:
     assert f"dortmund/intents/kita.yaml:{line}: unknown key 'sauce'" in problems_of(kb_copy)
 
 
-def test_missing_translation_is_reported_at_the_reply_key(kb_copy: Path) -> None:
-    path = kb_copy / "intents" / "thanks.yaml"
+def _drop_reply(path: Path, lang: str) -> list[str]:
     raw = path.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line_text in enumerate(raw) if line_text.startswith("  uk:"))
+    start = next(i for i, line_text in enumerate(raw) if line_text.startswith(f"  {lang}:"))
     end = start + 1
     while end < len(raw) and raw[end].startswith("    "):
         end += 1
     del raw[start:end]
     path.write_text("\n".join(raw) + "\n", encoding="utf-8")
+    return raw
+
+
+def test_a_missing_fallback_translation_is_reported_at_the_reply_key(kb_copy: Path) -> None:
+    path = kb_copy / "intents" / "thanks.yaml"
+    raw = _drop_reply(path, "en")
     reply_line = next(i for i, line_text in enumerate(raw, 1) if line_text.startswith("reply:"))
     problems = problems_of(kb_copy)
     assert (
-        f"dortmund/intents/thanks.yaml:{reply_line}: reply: missing translation for uk" in problems
+        f"dortmund/intents/thanks.yaml:{reply_line}: reply: missing translation for en" in problems
     )
+
+
+def test_other_languages_may_be_missing_and_fall_back_with_a_notice(kb_copy: Path) -> None:
+    from bot.texts import Texts
+
+    _drop_reply(kb_copy / "intents" / "thanks.yaml", "uk")
+    kb = load_knowledge(kb_copy)
+    reply = Texts(kb).reply("thanks", "uk")
+    assert reply.lang == "en"
+    notice = kb.messages["fallback_notice"]["uk"].split("{")[0].strip()
+    assert reply.text.startswith(notice)
 
 
 def test_impossible_opening_time_is_reported(kb_copy: Path) -> None:
