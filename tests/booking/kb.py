@@ -74,8 +74,8 @@ def kb_booking_at_lanstrop(tmp_path: Path) -> Path:
 
 
 def _with_booking(text: str, office_id: str, block: str) -> str:
-    start = text.index(f"  - id: {office_id}\n")
-    at = text.index("    languages: []\n", start)
+    line = f"  - id: {office_id}\n"
+    at = text.index(line) + len(line)
     return text[:at] + f"    booking: {block}\n" + text[at:]
 
 
