@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from intents.catalogue import EMERGENCY, UNKNOWN, Catalogue
+from intents.coverage import ContentCoverage
 from intents.cues import cued_intents
 from intents.emergency import EmergencyDetector
 from intents.languages import LanguageGuess, LanguageIdentifier
@@ -75,6 +76,11 @@ class Thresholds:
     skip_encoder: float = 0.8  # lexical-only probability from which the encoder is not asked
     skip_emergency: float = 0.05  # ... unless the lexical layer gives emergency this much
     skip_extra_words: int = 8  # ... or the message has more words than its match beyond this
+    # Open world (TUNING.md, "Out-of-scope questions"): a match carried by generic words
+    # (documents, register, Germany, course) is not settled on spelling alone, and is not
+    # answered unless the message is close in meaning to an example of the intent.
+    skip_coverage: float = 0.4  # share of the message's content its closest examples explain
+    answer_similarity: float = 0.875  # semantic similarity to the intent's examples to answer
 
 
 class IntentMatcher:
@@ -87,6 +93,7 @@ class IntentMatcher:
 
     __slots__ = (
         "_catalogue",
+        "_coverage",
         "_emergency",
         "_encoder",
         "_example_intents",
@@ -117,6 +124,7 @@ class IntentMatcher:
         forms = ExampleForms.of(catalogue)
         self._lexical = LexicalIndex(catalogue, forms)
         self._ngrams = NgramIndex(forms)
+        self._coverage = ContentCoverage(forms)
         self._emergency = EmergencyDetector()
         intents = list(catalogue.intents)
         for required in (UNKNOWN, EMERGENCY):
@@ -166,12 +174,14 @@ class IntentMatcher:
         forms = QueryForms.of(text)
         if not forms.normalised or len(self._example_intents) == 0:
             return self._result(guess, UNKNOWN, 0.0, Decision.UNKNOWN, ())
-        probabilities, best_similarity, semantic = self._probabilities(forms)
-        return self._decide(guess, forms, probabilities, best_similarity, semantic=semantic)
+        probabilities, similarities = self._probabilities(forms)
+        return self._decide(guess, forms, probabilities, similarities)
 
-    def _probabilities(self, forms: QueryForms) -> tuple[npt.NDArray[np.float64], float, bool]:
-        """Return a probability per intent, the best semantic similarity (1.0 if unused) and
-        whether the encoder took part.
+    def _probabilities(
+        self, forms: QueryForms
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+        """Return a probability per intent and the semantic similarity per example (``None``
+        when the encoder did not take part).
 
         The cascade: an exact example answers at once; otherwise the lexical layer scores
         alone, and the encoder is asked only when that score is not already confident
@@ -181,7 +191,7 @@ class IntentMatcher:
         exact = self._lexical.exact(forms)
         exact_intents = {int(self._example_intents[index]) for index in exact}
         if len(exact_intents) == 1:
-            return self._one_hot(exact_intents.pop(), 0.97), 1.0, False
+            return self._one_hot(exact_intents.pop(), 0.97), None
         stems = self._lexical.stem_overlap(forms).astype(np.float64)
         ngrams = self._ngrams.similarities(forms).astype(np.float64)
         bonuses = [(intent, th.alias_bonus) for intent in self._lexical.alias_intents(forms)]
@@ -196,16 +206,16 @@ class IntentMatcher:
         if (
             self._vectors is None
             or self._encoder is None
-            or self._lexically_sure(lexical_only, fast_scores, len(forms.normalised.split()))
+            or self._lexically_sure(lexical_only, fast_scores, forms)
         ):
-            return lexical_only, 1.0, False
+            return lexical_only, None
         if lexical is None:
             lexical = self._lexical.similarities(forms).astype(np.float64)
         query = self._queries.vector(self._encoder, forms.cleaned)
         semantic = (self._vectors @ query).astype(np.float64)
         scores = semantic + th.lexical_weight * lexical + th.stem_weight * stems
         probabilities = self._softmax(scores, th.temperature, bonuses)
-        return probabilities, float(semantic.max()), True
+        return probabilities, semantic
 
     def _softmax(
         self,
@@ -224,14 +234,19 @@ class IntentMatcher:
         return probabilities
 
     def _lexically_sure(
-        self, probabilities: npt.NDArray[np.float64], scores: npt.NDArray[np.float64], words: int
+        self,
+        probabilities: npt.NDArray[np.float64],
+        scores: npt.NDArray[np.float64],
+        forms: QueryForms,
     ) -> bool:
         """Whether the lexical layer alone is confident enough to skip the encoder.
 
         Emergencies are never settled by spelling alone: emergency words win in ``_decide``
         either way, and a message the lexical layer thinks may be one goes to the encoder.
         Nor is a long message settled by a much shorter example ("hello, we just got a flat,
-        how long do we have for the anmeldung" is not a greeting because it starts with one).
+        how long do we have for the anmeldung" is not a greeting because it starts with one),
+        nor one whose content its closest examples leave mostly unexplained ("Welche
+        Geburtskliniken gibt es?" meets "welche themen gibt es" on everything but its subject).
         """
         th = self._thresholds
         emergency = float(probabilities[self._intents.index(EMERGENCY)])
@@ -242,7 +257,21 @@ class IntentMatcher:
         if rows.size == 0:
             return True
         closest = rows[int(np.argmax(scores[rows]))]
-        return words - int(self._example_words[closest]) <= th.skip_extra_words
+        if len(forms.normalised.split()) - int(self._example_words[closest]) > th.skip_extra_words:
+            return False
+        if best == self._intents.index(UNKNOWN):
+            return True
+        return self._coverage.coverage(forms, self._nearest(rows, scores)) >= th.skip_coverage
+
+    def _nearest(
+        self, rows: npt.NDArray[np.intp], scores: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.intp]:
+        """The ``neighbours`` examples among ``rows`` with the highest scores."""
+        k = self._thresholds.neighbours
+        if rows.size <= k:
+            return rows
+        nearest: npt.NDArray[np.intp] = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+        return nearest
 
     def _intent_logits(
         self, scores: npt.NDArray[np.float64], temperature: float
@@ -270,11 +299,11 @@ class IntentMatcher:
         guess: LanguageGuess,
         forms: QueryForms,
         probabilities: npt.NDArray[np.float64],
-        best_similarity: float,
-        *,
-        semantic: bool,
+        similarities: npt.NDArray[np.float64] | None,
     ) -> MatchResult:
         th = self._thresholds
+        semantic = similarities is not None
+        best_similarity = 1.0 if similarities is None else float(similarities.max())
         order = [int(index) for index in np.argsort(-probabilities, kind="stable")]
         ranked = [(self._intents[index], float(probabilities[index])) for index in order]
         emergency_probability = float(probabilities[self._intents.index(EMERGENCY)])
@@ -297,6 +326,13 @@ class IntentMatcher:
                 guess, UNKNOWN, 1.0 - confidence, Decision.UNKNOWN, ranked, semantic=semantic
             )
         decision = Decision.ANSWER if confidence >= th.answer else Decision.ASK
+        if decision is Decision.ANSWER and similarities is not None:
+            # Probabilities are relative: an out-of-scope question that is far from every
+            # example can still lean clearly towards one topic. Answering needs an example of
+            # the intent that is close in meaning; otherwise ask back.
+            rows = self._intent_rows[self._intents.index(intent)]
+            if float(similarities[rows].max()) < th.answer_similarity:
+                decision = Decision.ASK
         return self._result(guess, intent, confidence, decision, ranked, semantic=semantic)
 
     @staticmethod

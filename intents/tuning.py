@@ -1,8 +1,10 @@
 """Tune the matcher: cross-validate over the examples, evaluate a labelled set, sweep thresholds.
 
-Run ``python -m intents.tuning [--kb DIR] [--dev FILE] [--sweep]``. Embeddings are memoised
-under ``.lotse-cache/`` so repeated runs are fast. Reads the knowledge base's
-``examples/*.yaml`` and ``aliases.yaml`` with a small reader of its own (``intents`` is a leaf).
+Run ``python -m intents.tuning [--kb DIR] [--dev FILE] [--folds N]
+[--oos LABELS --questions DIR]`` (``--oos``: the open-world figures of ``intents.scope``).
+Embeddings are memoised under ``.lotse-cache/`` so repeated runs are fast. Reads the
+knowledge base's ``examples/*.yaml`` and ``aliases.yaml`` with a small reader of its own
+(``intents`` is a leaf).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from intents.catalogue import Alias, Catalogue, Example
 from intents.evaluation import LabelledItem, evaluate, load_jsonl, metrics
 from intents.languages import LANGUAGES, LanguageIdentifier
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
+from intents.scope import load_items, load_labels, scope_report
 from intents.semantic import MAX_QUERY_TOKENS, E5Encoder, SentenceEncoder, Vectors
 
 
@@ -121,6 +124,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-encoder", action="store_true")
     parser.add_argument("--set", action="append", default=[], help="threshold=value")
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument(
+        "--oos",
+        type=Path,
+        default=None,
+        help="scope labels of real questions (tests/data/omosqa-train-scope.jsonl)",
+    )
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=Path("../shared/data/omosqa"),
+        help="folder with questions-train-{lang}.jsonl (for --oos)",
+    )
     args = parser.parse_args(argv)
     overrides = {k: float(v) for k, v in (s.split("=") for s in args.set)}
     if "neighbours" in overrides:
@@ -154,8 +169,43 @@ def main(argv: Sequence[str] | None = None) -> None:
                         f"{item.lang}->{result.lang} {item.intent}->{result.intent} "
                         f"{result.decision.value} {result.confidence:.2f} | {item.text}"
                     )
+    if args.oos:
+        _report_scope(catalogue, memo, thresholds, args.oos, args.questions, errors=args.errors)
     if memo is not None:
         memo.save()
+
+
+def _report_scope(
+    catalogue: Catalogue,
+    encoder: SentenceEncoder | None,
+    thresholds: Thresholds,
+    labels_path: Path,
+    questions_dir: Path,
+    *,
+    errors: bool,
+) -> None:
+    """Print the open-world figures: out-of-scope confident-wrong rate, in-scope accuracy."""
+    matcher = IntentMatcher(catalogue, encoder=encoder, thresholds=thresholds)
+    items = load_items(questions_dir, load_labels(labels_path))
+    results = [matcher.match(item.text) for item in items]
+    report = scope_report(items, results)
+    for key, stats in report.items():
+        assert isinstance(stats, dict)
+        print(
+            f"{key:>3}: out of scope {stats['out_of_scope']}, confident-wrong "
+            f"{stats['confident_wrong_rate']:.3f} (emergency {stats['emergency_rate']:.3f}), "
+            f"ask {stats['ask_rate']:.3f} | in scope {stats['in_scope']}, accuracy "
+            f"{stats['in_scope_accuracy']:.3f}, answered {stats['in_scope_answered']:.3f}"
+        )
+    print(json.dumps(report))
+    if errors:
+        for item, result in zip(items, results, strict=True):
+            wrong_answer = result.decision is Decision.ANSWER and result.intent != item.intent
+            if wrong_answer or (item.intent != "unknown" and result.intent != item.intent):
+                print(
+                    f"{item.lang} {item.id} {item.intent}->{result.intent} "
+                    f"{result.decision.value} {result.confidence:.2f} | {item.text}"
+                )
 
 
 if __name__ == "__main__":
