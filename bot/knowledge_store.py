@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,7 +64,26 @@ class KnowledgeStore:
         return []
 
     async def watch(self, every_seconds: float) -> None:
-        """Reload whenever the files change, until cancelled."""
+        """Reload whenever the files change, until cancelled. Nothing an edit does can end
+        this loop (and with it the TaskGroup and the process): the last good version serves."""
         while True:
             await asyncio.sleep(every_seconds)
-            await asyncio.to_thread(self.reload)
+            try:
+                await asyncio.to_thread(self.reload)
+            except Exception as exc:  # the reload loop's own error boundary
+                log.error(
+                    "knowledge base reload failed, last good version keeps serving: %s",
+                    _where(exc),
+                )
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line: error`` for a file the reload could not read, else where the code failed
+    (the exception's text may quote knowledge, so only its type is logged)."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}:1: {type(exc).__name__}: {exc.strerror}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        return f"{last.filename}:{last.lineno}: {type(exc).__name__}"
+    return type(exc).__name__
