@@ -17,6 +17,7 @@ from bot.knowledge_store import KnowledgeStore
 from bot.messages import Reply
 from bot.outbox import Outbox
 from bot.ports import ChatAdapter, Clock, MessageHandler, StaffNotifier
+from bot.retention import CoreEraser, RetentionJob, RetentionPolicy
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -92,7 +93,20 @@ async def build_core(
     router.add_handler("human", no_staff_connected)
     for install in EXTENSIONS:
         install(core)
+    # Privacy: /delete also takes the handled-message ids and queued replies; old rows go.
+    router.add_eraser(CoreEraser())
+    core.background.append(RetentionJob(database, retention_policy(settings), clock).run_forever)
     return core
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(
+        conversation_days=settings.retention_conversation_days,
+        handled_ids_days=settings.retention_handled_ids_days,
+        booking_days=settings.retention_booking_days,
+        closed_case_days=settings.retention_closed_case_days,
+        outbox_days=settings.retention_outbox_days,
+    )
 
 
 async def no_staff_connected(ctx: TurnContext, understood: Understood) -> Turn:

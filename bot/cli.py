@@ -194,4 +194,45 @@ def upgrade() -> None:
     click.echo("database is up to date")
 
 
+@main.group()
+def privacy() -> None:
+    """What the bot stores about people."""
+
+
+@privacy.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
+def report(as_json: bool) -> None:
+    """What is stored, how many rows, the oldest, and how long each is kept."""
+    from bot.app import retention_policy
+    from bot.retention import report as stored
+    from bot.storage.database import Database
+
+    settings = _settings()
+
+    async def go() -> list[dict[str, object]]:
+        database = Database(settings.database_url)
+        try:
+            await database.migrate()
+            lines = await stored(database, retention_policy(settings))
+        finally:
+            await database.close()
+        return [
+            {"what": k.what, "table": k.table, "holds": k.holds, "kept": k.kept,
+             "rows": k.rows, "oldest": k.oldest.isoformat() if k.oldest else None}
+            for k in lines
+        ]  # fmt: skip
+
+    lines = _run(go())
+    assert isinstance(lines, list)
+    if as_json:
+        click.echo(json.dumps({"stored": lines}, ensure_ascii=False))
+        return
+    for line in lines:
+        oldest = str(line["oldest"])[:10] if line["oldest"] else "-"
+        click.echo(f"{line['what']:<22} {line['rows']:>7} rows  oldest {oldest:<10}  "
+                   f"kept {line['kept']}")  # fmt: skip
+        click.echo(f"{'':<22} holds: {line['holds']}")
+    click.echo("Message text is never stored, except the transcript of an open handover case.")
+
+
 __all__ = ["main"]

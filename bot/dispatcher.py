@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.logcontext import conversation_context
 from bot.messages import IncomingMessage, Outgoing, Reply
 from bot.outbox import Outbox, enqueue_all
+from bot.owners import owner_tag
 from bot.ports import Clock
 from bot.router import Router
 from bot.state import ConversationState
@@ -112,7 +113,7 @@ class Dispatcher:
         now = message.received_at or self._clock.now()
         async with self._database.unit_of_work() as session:
             if not await ProcessedMessages(session).first_time(
-                ref.channel, message.message_id, now
+                ref.channel, message.message_id, now, owner_tag(ref.key)
             ):
                 log.info("duplicate message dropped")
                 return Handled(duplicate=True, replies=(), intent=None), ()

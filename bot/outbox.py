@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ChannelError
+from bot.logcontext import conversation_tag
 from bot.messages import (
     ChannelName,
     ChatId,
@@ -22,6 +23,7 @@ from bot.messages import (
     Reply,
     Venue,
 )
+from bot.owners import owner_tag
 from bot.ports import ChatAdapter
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow
@@ -85,6 +87,7 @@ async def enqueue_all(session: AsyncSession, items: Sequence[Outgoing], now: dat
             "thread_id": item.to.thread_id,
             "payload": reply_to_json(item.reply),
             "created_at": now,
+            "owner": owner_tag(item.to.key),
         }
         for item in items
     ]
@@ -139,14 +142,19 @@ class Outbox:
         adapter = self._adapters.get(to.channel)
         if adapter is None:
             log.warning(
-                "no adapter for channel %s; reply %s stays queued", to.channel, outgoing_id
+                "no adapter for channel %s; a reply to [%s] stays queued",
+                to.channel,
+                conversation_tag(to.key),
             )
             return 0
         try:
             await adapter.send(to, reply)
         except ChannelError as exc:
+            # The id names the chat: logs carry the conversation's pseudonym instead.
             log.warning(
-                "delivery of %s failed, kept for retry: %s", outgoing_id, type(exc).__name__
+                "delivery of a reply to [%s] failed, kept for retry: %s",
+                conversation_tag(to.key),
+                type(exc).__name__,
             )
             return 0
         # Forgotten one by one right after each send, so a crash re-sends at most one reply.

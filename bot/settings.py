@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.loader import BUNDLED_DIR
 
@@ -34,6 +34,11 @@ class Settings(BaseModel):
     """Reuse one device across restarts (otherwise each password login makes a new one)."""
     staff_roster: Path | None = None
     """A YAML file naming staff members, their offices, languages and channel ids."""
+    retention_conversation_days: int = Field(default=30, ge=1)
+    retention_handled_ids_days: int = Field(default=30, ge=1)
+    retention_booking_days: int = Field(default=30, ge=1)
+    retention_closed_case_days: int = Field(default=90, ge=1)
+    retention_outbox_days: int = Field(default=30, ge=1)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
