@@ -163,6 +163,10 @@ class MatrixAdapter:
             async with asyncio.timeout(self._close_grace_s), self._sends_done:
                 await self._sends_done.wait_for(lambda: self._sending == 0)
 
+    def is_ready(self) -> bool:
+        """Connected and receiving now (for /readyz)."""
+        return self._ready.is_set()
+
     async def wait_ready(self) -> None:
         """Return once ``run`` has logged in and the first sync is behind it."""
         await self._ready.wait()

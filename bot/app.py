@@ -15,6 +15,7 @@ from bot.dispatcher import Dispatcher
 from bot.handover import install as install_handover
 from bot.knowledge_store import KnowledgeStore
 from bot.messages import Reply
+from bot.observability import HealthServer, Metrics
 from bot.outbox import Outbox
 from bot.ports import ChatAdapter, Clock, MessageHandler, StaffNotifier
 from bot.retention import CoreEraser, RetentionJob, RetentionPolicy
@@ -46,6 +47,7 @@ class Core:
     """How office staff hear of bookings and cancellations (set by the handover feature)."""
     dispatcher_entry: MessageHandler | None = None
     """What the channels call for each message; the dispatcher unless wrapped (see runner)."""
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def close(self) -> None:
         await self.database.close()
@@ -81,7 +83,10 @@ async def build_core(
     dispatcher = Dispatcher(
         database=database, router=router, outbox=outbox, clock=clock, texts=knowledge.texts
     )
+    metrics = Metrics()
+    router.metrics = dispatcher.metrics = outbox.metrics = metrics
     core = Core(
+        metrics=metrics,
         settings=settings,
         database=database,
         knowledge=knowledge,
@@ -121,7 +126,13 @@ EXTENSIONS: tuple[Callable[[Core], None], ...] = (install_handover, install_book
 and registers its handlers, flows, gates, erasers and background jobs."""
 
 
-async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge: bool) -> None:
+async def serve(
+    core: Core,
+    adapters: Sequence[ChatAdapter],
+    *,
+    watch_knowledge: bool,
+    health: HealthServer | None = None,
+) -> None:
     """Run the channels in one TaskGroup until they end or the task is cancelled."""
     for adapter in adapters:
         core.outbox.attach(adapter)
@@ -130,6 +141,8 @@ async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge:
         runs = [group.create_task(a.run(entry)) for a in adapters]
         helpers = [group.create_task(job()) for job in core.background]
         helpers.append(group.create_task(_flush_when_ready(core, adapters)))
+        if health is not None:
+            helpers.append(group.create_task(health.run()))
         if watch_knowledge:
             helpers.append(
                 group.create_task(core.knowledge.watch(core.settings.knowledge_poll_seconds))

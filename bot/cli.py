@@ -18,8 +18,8 @@ from bot.settings import Settings
 def _settings(**overrides: object) -> Settings:
     try:
         settings = Settings.from_env()
-    except Exception as exc:
-        raise click.ClickException(f"bad LOTSE_* setting: {exc}") from exc
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     return settings.model_copy(update=overrides) if overrides else settings
 
 
@@ -169,7 +169,7 @@ def run() -> None:
     from bot.runner import run_configured
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     _run(run_configured(settings))
 
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,9 @@ from bot.storage.database import Database
 from bot.storage.repositories import ConversationRepository, ProcessedMessages
 from bot.texts import Texts
 from bot.turn import Turn
+
+if TYPE_CHECKING:
+    from bot.observability import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,7 @@ class Dispatcher:
         self._texts = texts
         self._gates = list(gates)
         self._locks = _ConversationLocks()
+        self.metrics: Metrics | None = None
 
     def add_gate(self, gate: Gate) -> None:
         self._gates.append(gate)
@@ -141,6 +145,8 @@ class Dispatcher:
         for callback in turn.after_commit:
             await callback()
         log.info("handled: intent=%s replies=%d", turn.intent, len(turn.replies))
+        if self.metrics is not None:
+            self.metrics.handled(ref.channel, turn.state.lang)
         return Handled(duplicate=False, replies=turn.replies, intent=turn.intent), outgoing
 
     async def _apology(self, message: IncomingMessage) -> tuple[Handled, tuple[Outgoing, ...]]:

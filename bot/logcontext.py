@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import traceback
 from collections.abc import Iterator
@@ -69,10 +70,30 @@ def private_traceback(exc: BaseException | None) -> str:
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(conversation)s] %(message)s"
 
 
-def configure_logging(level: str = "INFO", stream: IO[str] | None = None) -> None:
+class JsonFormatter(PrivateFormatter):
+    """One JSON object a line, for log collectors; the same privacy rules as the text form."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "conversation": getattr(record, "conversation", "-"),
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(
+    level: str = "INFO", stream: IO[str] | None = None, *, log_format: str = "text"
+) -> None:
     handler = logging.StreamHandler(stream)
     handler.addFilter(ConversationFilter())
-    handler.setFormatter(PrivateFormatter(LOG_FORMAT, show_text=level.upper() == "DEBUG"))
+    show_text = level.upper() == "DEBUG"
+    formatter = JsonFormatter if log_format == "json" else PrivateFormatter
+    handler.setFormatter(formatter(LOG_FORMAT, show_text=show_text))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

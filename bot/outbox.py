@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,9 @@ from bot.owners import owner_tag
 from bot.ports import ChatAdapter
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.observability import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +104,7 @@ class Outbox:
     def __init__(self, database: Database, adapters: Mapping[str, ChatAdapter]) -> None:
         self._database = database
         self._adapters = dict(adapters)
+        self.metrics: Metrics | None = None
 
     def attach(self, adapter: ChatAdapter) -> None:
         self._adapters[adapter.name] = adapter
@@ -150,6 +155,8 @@ class Outbox:
         try:
             await adapter.send(to, reply)
         except ChannelError as exc:
+            if self.metrics is not None:
+                self.metrics.delivery_failures.labels(to.channel).inc()
             # The id names the chat: logs carry the conversation's pseudonym instead.
             log.warning(
                 "delivery of a reply to [%s] failed, kept for retry: %s",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.app import Core, build_core, serve
 from bot.errors import ConfigError
 from bot.messages import IncomingMessage
+from bot.observability import HealthServer, channels_check, database_check
 from bot.ports import ChatAdapter
 from bot.settings import Settings
 from bot.storage.repositories import DatabaseKeyValueStore
@@ -85,6 +86,22 @@ def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
     return adapters
 
 
+def health_server(core: Core, adapters: Sequence[ChatAdapter]) -> HealthServer | None:
+    """/healthz, /readyz and /metrics on LOTSE_HTTP_LISTEN (off when it is empty)."""
+    if not core.settings.http_listen:
+        return None
+
+    async def knowledge_loaded() -> str | None:
+        return None if core.knowledge.kb.intents else "knowledge not loaded"
+
+    return HealthServer(
+        listen=core.settings.http_listen,
+        metrics=core.metrics,
+        database=core.database,
+        checks=(database_check(core.database), knowledge_loaded, channels_check(adapters)),
+    )
+
+
 async def run_configured(settings: Settings) -> None:
     core = await build_core(settings)
     try:
@@ -103,7 +120,7 @@ async def run_configured(settings: Settings) -> None:
             loop.add_signal_handler(signum, main.cancel)
         log.info("serving on %s", ", ".join(a.name for a in adapters))
         try:
-            await serve(core, adapters, watch_knowledge=True)
+            await serve(core, adapters, watch_knowledge=True, health=health_server(core, adapters))
         except asyncio.CancelledError:
             log.info("stopping: finishing replies in flight")
             await in_flight.drain(IN_FLIGHT_GRACE_SECONDS)
