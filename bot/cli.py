@@ -195,6 +195,31 @@ def upgrade() -> None:
 
 
 @main.group()
+def cache() -> None:
+    """The sentence-vector cache."""
+
+
+@cache.command("build")
+def cache_build() -> None:
+    """Compute the vectors of the bundled examples and store them in the package (commit the
+    file: a fresh install then answers without encoding them)."""
+    from bot.vector_bundle import build_bundle, bundle_path
+    from intents.semantic import E5Encoder
+    from knowledge.loader import BUNDLED_DIR, load_knowledge
+
+    configure_logging("WARNING")
+    settings = _settings()
+    try:
+        kb = load_knowledge(BUNDLED_DIR)
+    except KnowledgeError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    encoder = E5Encoder()
+    target = bundle_path(encoder)
+    count = build_bundle(kb, encoder, settings.cache_dir, target)
+    click.echo(f"{count} example vectors written to {target}")
+
+
+@main.group()
 def privacy() -> None:
     """What the bot stores about people."""
 
