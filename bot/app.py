@@ -57,11 +57,12 @@ def encoder_factory(settings: Settings) -> Callable[[], SentenceEncoder | None]:
     return default_encoder if settings.semantic else (lambda: None)
 
 
-def load_knowledge_store(settings: Settings) -> KnowledgeStore:
+def load_knowledge_store(settings: Settings, *, lazy: bool = False) -> KnowledgeStore:
     return KnowledgeStore(
         settings.knowledge_dir,
         encoder_factory=encoder_factory(settings),
         cache_dir=settings.cache_dir,
+        lazy=lazy,
     )
 
 
@@ -85,6 +86,7 @@ async def build_core(
     )
     metrics = Metrics()
     router.metrics = dispatcher.metrics = outbox.metrics = metrics
+    dispatcher.ready = knowledge.ready
     core = Core(
         metrics=metrics,
         settings=settings,
@@ -141,6 +143,8 @@ async def serve(
         runs = [group.create_task(a.run(entry)) for a in adapters]
         helpers = [group.create_task(job()) for job in core.background]
         helpers.append(group.create_task(_flush_when_ready(core, adapters)))
+        # The matcher is built while the channels connect (at once when it already is).
+        helpers.append(group.create_task(core.knowledge.ready()))
         if health is not None:
             helpers.append(group.create_task(health.run()))
         if watch_knowledge:

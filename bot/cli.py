@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.errors import ConfigError, KnowledgeError
+from bot.errors import ConfigError, KnowledgeError, StorageError
 from bot.logcontext import configure_logging
 from bot.settings import Settings
 
@@ -30,7 +30,7 @@ def _run(coro: object) -> object:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from exc
-    except ConfigError as exc:
+    except (ConfigError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,6 +93,8 @@ class Dispatcher:
         self._gates = list(gates)
         self._locks = _ConversationLocks()
         self.metrics: Metrics | None = None
+        self.ready: Callable[[], Awaitable[None]] | None = None
+        """Awaited before a message is routed: the matcher may still be being built."""
 
     def add_gate(self, gate: Gate) -> None:
         self._gates.append(gate)
@@ -105,6 +107,9 @@ class Dispatcher:
         async with self._locks.hold(ref.key):
             with conversation_context(ref.key):
                 try:
+                    if self.ready is not None:
+                        # Messages wait here, each conversation's in order (its lock is fair).
+                        await self.ready()
                     handled, outgoing = await self._process(message)
                 except Exception:
                     log.exception("handling a message failed; the user gets an apology")

@@ -7,17 +7,20 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 
-from bot.app import Core, build_core, serve
+from bot.app import Core, build_core, load_knowledge_store, serve
 from bot.errors import ConfigError
 from bot.messages import IncomingMessage
 from bot.observability import HealthServer, channels_check, database_check
 from bot.ports import ChatAdapter
 from bot.settings import Settings
+from bot.storage.database import wait_for_database
 from bot.storage.repositories import DatabaseKeyValueStore
 
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_GRACE_SECONDS = 20.0
+DATABASE_WAIT_SECONDS = 120.0
+"""How long `lotse run` waits for the database (a container starting beside it)."""
 
 
 class InFlight:
@@ -92,7 +95,7 @@ def health_server(core: Core, adapters: Sequence[ChatAdapter]) -> HealthServer |
         return None
 
     async def knowledge_loaded() -> str | None:
-        return None if core.knowledge.kb.intents else "knowledge not loaded"
+        return None if core.knowledge.is_ready() else "understanding not ready yet"
 
     return HealthServer(
         listen=core.settings.http_listen,
@@ -103,7 +106,10 @@ def health_server(core: Core, adapters: Sequence[ChatAdapter]) -> HealthServer |
 
 
 async def run_configured(settings: Settings) -> None:
-    core = await build_core(settings)
+    await wait_for_database(settings.database_url, DATABASE_WAIT_SECONDS)
+    # Read and checked now; the matcher is built while the channels connect.
+    knowledge = await asyncio.to_thread(load_knowledge_store, settings, lazy=True)
+    core = await build_core(settings, knowledge=knowledge)
     try:
         adapters = configured_adapters(settings, core)
         if not adapters:
