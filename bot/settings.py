@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from bot.errors import ConfigError
 from knowledge.loader import BUNDLED_DIR
@@ -32,6 +33,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix=PREFIX)
 
     database_url: str = "sqlite:///lotse.sqlite3"
+    database_password: str | None = Field(default=None, repr=False)
+    """Put into the database URL (give it as LOTSE_DATABASE_PASSWORD_FILE, a secret)."""
     knowledge_dir: Path = BUNDLED_DIR
     cache_dir: Path = Field(default_factory=default_cache_dir)
     semantic: bool = True
@@ -60,6 +63,14 @@ class Settings(BaseSettings):
     retention_booking_days: int = Field(default=30, ge=1)
     retention_closed_case_days: int = Field(default=90, ge=1)
     retention_outbox_days: int = Field(default=30, ge=1)
+
+    @model_validator(mode="after")
+    def _password_into_url(self) -> Settings:
+        if self.database_password:
+            url = make_url(self.database_url).set(password=self.database_password)
+            object.__setattr__(self, "database_url", url.render_as_string(hide_password=False))
+            object.__setattr__(self, "database_password", None)
+        return self
 
     @classmethod
     def settings_customise_sources(
