@@ -163,6 +163,10 @@ class MatrixAdapter:
             async with asyncio.timeout(self._close_grace_s), self._sends_done:
                 await self._sends_done.wait_for(lambda: self._sending == 0)
 
+    def is_ready(self) -> bool:
+        """Connected and receiving now (for /readyz)."""
+        return self._ready.is_set()
+
     async def wait_ready(self) -> None:
         """Return once ``run`` has logged in and the first sync is behind it."""
         await self._ready.wait()
@@ -349,11 +353,17 @@ class MatrixAdapter:
             and not await self._addressed(client, room, content, relation)
         ):
             return None
+        # In a group room each member has a conversation of their own (bookings, /delete).
+        group = room.member_count > 2 and room_id not in self._staff_rooms
         if kind is MessageKind.TEXT:
             text = self._clean_text(room, str(content.get("body", "")), relation)
         timestamp = source.get("origin_server_ts")
         return IncomingMessage(
-            conversation=ConversationRef(channel=CHANNEL, chat_id=ChatId(room_id)),
+            conversation=ConversationRef(
+                channel=CHANNEL,
+                chat_id=ChatId(room_id),
+                member=UserId(str(source["sender"])) if group else None,
+            ),
             sender=UserId(str(source["sender"])),
             message_id=str(source["event_id"]),
             kind=kind,

@@ -113,6 +113,10 @@ class TelegramAdapter:
     def name(self) -> ChannelName:
         return CHANNEL
 
+    def is_ready(self) -> bool:
+        """Connected and receiving now (for /readyz)."""
+        return self._ready.is_set()
+
     async def wait_ready(self) -> None:
         """Return once ``run`` has checked the token and receives updates; ``send`` works
         from then on."""

@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Chat, Message, Update, User
+from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
 from adapters.telegram_replies import FEEDBACK_DATA
@@ -37,6 +38,7 @@ def incoming_from_update(update: Update) -> IncomingMessage | None:
         channel=CHANNEL,
         chat_id=ChatId(str(message.chat.id)),
         thread_id=str(thread) if thread is not None else None,
+        member=_member(message.chat, message.from_user),
     )
     common: dict[str, Any] = {
         "conversation": conversation,
@@ -59,9 +61,13 @@ def _incoming_from_callback(query: CallbackQuery) -> IncomingMessage | None:
     data = query.data
     if data is None:
         return None
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    chat = query.message.chat if query.message is not None else None
+    chat_id = chat.id if chat is not None else query.from_user.id
+    member = _member(chat, query.from_user) if chat is not None else None
     common: dict[str, Any] = {
-        "conversation": ConversationRef(channel=CHANNEL, chat_id=ChatId(str(chat_id))),
+        "conversation": ConversationRef(
+            channel=CHANNEL, chat_id=ChatId(str(chat_id)), member=member
+        ),
         "sender": UserId(str(query.from_user.id)),
         "message_id": f"cb:{query.id}",
         "lang_hint": _language(query.from_user.language_code),
@@ -136,3 +142,8 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+
+def _member(chat: Chat, user: User) -> UserId | None:
+    """In a group each member has a conversation of their own (bookings, case, /delete)."""
+    return None if chat.type == ChatType.PRIVATE else UserId(str(user.id))

@@ -15,8 +15,10 @@ from bot.dispatcher import Dispatcher
 from bot.handover import install as install_handover
 from bot.knowledge_store import KnowledgeStore
 from bot.messages import Reply
+from bot.observability import HealthServer, Metrics
 from bot.outbox import Outbox
 from bot.ports import ChatAdapter, Clock, MessageHandler, StaffNotifier
+from bot.retention import CoreEraser, RetentionJob, RetentionPolicy
 from bot.router import Router
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -46,6 +48,7 @@ class Core:
     """How office staff hear of bookings and cancellations (set by the handover feature)."""
     dispatcher_entry: MessageHandler | None = None
     """What the channels call for each message; the dispatcher unless wrapped (see runner)."""
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def close(self) -> None:
         await self.database.close()
@@ -55,11 +58,12 @@ def encoder_factory(settings: Settings) -> Callable[[], SentenceEncoder | None]:
     return default_encoder if settings.semantic else (lambda: None)
 
 
-def load_knowledge_store(settings: Settings) -> KnowledgeStore:
+def load_knowledge_store(settings: Settings, *, lazy: bool = False) -> KnowledgeStore:
     return KnowledgeStore(
         settings.knowledge_dir,
         encoder_factory=encoder_factory(settings),
         cache_dir=settings.cache_dir,
+        lazy=lazy,
     )
 
 
@@ -81,7 +85,11 @@ async def build_core(
     dispatcher = Dispatcher(
         database=database, router=router, outbox=outbox, clock=clock, texts=knowledge.texts
     )
+    metrics = Metrics()
+    router.metrics = dispatcher.metrics = outbox.metrics = metrics
+    dispatcher.ready = knowledge.ready
     core = Core(
+        metrics=metrics,
         settings=settings,
         database=database,
         knowledge=knowledge,
@@ -93,7 +101,20 @@ async def build_core(
     router.add_handler("human", no_staff_connected)
     for install in EXTENSIONS:
         install(core)
+    # Privacy: /delete also takes the handled-message ids and queued replies; old rows go.
+    router.add_eraser(CoreEraser())
+    core.background.append(RetentionJob(database, retention_policy(settings), clock).run_forever)
     return core
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(
+        conversation_days=settings.retention_conversation_days,
+        handled_ids_days=settings.retention_handled_ids_days,
+        booking_days=settings.retention_booking_days,
+        closed_case_days=settings.retention_closed_case_days,
+        outbox_days=settings.retention_outbox_days,
+    )
 
 
 async def no_staff_connected(ctx: TurnContext, understood: Understood) -> Turn:
@@ -112,7 +133,13 @@ EXTENSIONS: tuple[Callable[[Core], None], ...] = (
 and registers its handlers, flows, gates, erasers and background jobs."""
 
 
-async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge: bool) -> None:
+async def serve(
+    core: Core,
+    adapters: Sequence[ChatAdapter],
+    *,
+    watch_knowledge: bool,
+    health: HealthServer | None = None,
+) -> None:
     """Run the channels in one TaskGroup until they end or the task is cancelled."""
     for adapter in adapters:
         core.outbox.attach(adapter)
@@ -121,6 +148,10 @@ async def serve(core: Core, adapters: Sequence[ChatAdapter], *, watch_knowledge:
         runs = [group.create_task(a.run(entry)) for a in adapters]
         helpers = [group.create_task(job()) for job in core.background]
         helpers.append(group.create_task(_flush_when_ready(core, adapters)))
+        # The matcher is built while the channels connect (at once when it already is).
+        helpers.append(group.create_task(core.knowledge.ready()))
+        if health is not None:
+            helpers.append(group.create_task(health.run()))
         if watch_knowledge:
             helpers.append(
                 group.create_task(core.knowledge.watch(core.settings.knowledge_poll_seconds))

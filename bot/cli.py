@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from bot.errors import ConfigError, KnowledgeError
+from bot.errors import ConfigError, KnowledgeError, StorageError
 from bot.integreat_command import import_integreat
 from bot.logcontext import configure_logging
 from bot.settings import Settings
@@ -20,8 +20,8 @@ from bot.staff_commands import bookings, report
 def _settings(**overrides: object) -> Settings:
     try:
         settings = Settings.from_env()
-    except Exception as exc:
-        raise click.ClickException(f"bad LOTSE_* setting: {exc}") from exc
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     return settings.model_copy(update=overrides) if overrides else settings
 
 
@@ -32,7 +32,7 @@ def _run(coro: object) -> object:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from exc
-    except ConfigError as exc:
+    except (ConfigError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -203,7 +203,7 @@ def run() -> None:
     from bot.runner import run_configured
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     _run(run_configured(settings))
 
 
@@ -226,6 +226,75 @@ def upgrade() -> None:
 
     _run(go())
     click.echo("database is up to date")
+
+
+@main.group()
+def cache() -> None:
+    """The sentence-vector cache."""
+
+
+@cache.command("build")
+def cache_build() -> None:
+    """Compute the vectors of the bundled examples and store them in the package (commit the
+    file: a fresh install then answers without encoding them)."""
+    from bot.vector_bundle import build_bundle, bundle_path
+    from intents.semantic import E5Encoder
+    from knowledge.loader import BUNDLED_DIR, load_knowledge
+
+    configure_logging("WARNING")
+    settings = _settings()
+    try:
+        kb = load_knowledge(BUNDLED_DIR)
+    except KnowledgeError as exc:
+        raise click.ClickException("\n".join(exc.problems)) from exc
+    encoder = E5Encoder()
+    target = bundle_path(encoder)
+    count = build_bundle(kb, encoder, settings.cache_dir, target)
+    click.echo(f"{count} example vectors written to {target}")
+
+
+@main.group()
+def privacy() -> None:
+    """What the bot stores about people."""
+
+
+@privacy.command("report")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of a table.")
+def privacy_report(as_json: bool) -> None:
+    """What is stored, how many rows, the oldest, and how long each is kept."""
+    from bot.app import retention_policy
+    from bot.retention import report as stored
+    from bot.storage.database import Database
+
+    settings = _settings()
+
+    async def go() -> list[dict[str, object]]:
+        database = Database(settings.database_url)
+        try:
+            await database.migrate()
+            lines = await stored(database, retention_policy(settings))
+        finally:
+            await database.close()
+        return [
+            {"what": k.what, "table": k.table, "holds": k.holds, "kept": k.kept,
+             "rows": k.rows, "oldest": k.oldest.isoformat() if k.oldest else None}
+            for k in lines
+        ]  # fmt: skip
+
+    lines = _run(go())
+    assert isinstance(lines, list)
+    if as_json:
+        click.echo(json.dumps({"stored": lines}, ensure_ascii=False))
+        return
+    for line in lines:
+        oldest = str(line["oldest"])[:10] if line["oldest"] else "-"
+        click.echo(f"{line['what']:<22} {line['rows']:>7} rows  oldest {oldest:<10}  "
+                   f"kept {line['kept']}")  # fmt: skip
+        click.echo(f"{'':<22} holds: {line['holds']}")
+    click.echo(
+        "Message text is never stored, except the transcript of an open handover case and the"
+        " masked text of questions nothing answered (no user id; see `lotse report unanswered`)."
+    )
 
 
 __all__ = ["main"]

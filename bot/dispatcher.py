@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.logcontext import conversation_context
 from bot.messages import IncomingMessage, Outgoing, Reply
 from bot.outbox import Outbox, enqueue_all
+from bot.owners import owner_tag
 from bot.ports import Clock
 from bot.router import Router
 from bot.state import ConversationState
@@ -22,6 +23,9 @@ from bot.storage.database import Database
 from bot.storage.repositories import ConversationRepository, ProcessedMessages
 from bot.texts import Texts
 from bot.turn import Turn
+
+if TYPE_CHECKING:
+    from bot.observability import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,9 @@ class Dispatcher:
         self._texts = texts
         self._gates = list(gates)
         self._locks = _ConversationLocks()
+        self.metrics: Metrics | None = None
+        self.ready: Callable[[], Awaitable[None]] | None = None
+        """Awaited before a message is routed: the matcher may still be being built."""
 
     def add_gate(self, gate: Gate) -> None:
         self._gates.append(gate)
@@ -100,6 +107,9 @@ class Dispatcher:
         async with self._locks.hold(ref.key):
             with conversation_context(ref.key):
                 try:
+                    if self.ready is not None:
+                        # Messages wait here, each conversation's in order (its lock is fair).
+                        await self.ready()
                     handled, outgoing = await self._process(message)
                 except Exception:
                     log.exception("handling a message failed; the user gets an apology")
@@ -112,7 +122,7 @@ class Dispatcher:
         now = message.received_at or self._clock.now()
         async with self._database.unit_of_work() as session:
             if not await ProcessedMessages(session).first_time(
-                ref.channel, message.message_id, now
+                ref.channel, message.message_id, now, owner_tag(ref.key)
             ):
                 log.info("duplicate message dropped")
                 return Handled(duplicate=True, replies=(), intent=None), ()
@@ -140,6 +150,8 @@ class Dispatcher:
         for callback in turn.after_commit:
             await callback()
         log.info("handled: intent=%s replies=%d", turn.intent, len(turn.replies))
+        if self.metrics is not None:
+            self.metrics.handled(ref.channel, turn.state.lang)
         return Handled(duplicate=False, replies=turn.replies, intent=turn.intent), outgoing
 
     async def _apology(self, message: IncomingMessage) -> tuple[Handled, tuple[Outgoing, ...]]:

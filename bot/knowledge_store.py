@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +19,11 @@ log = logging.getLogger(__name__)
 
 
 class KnowledgeStore:
-    """Holds (knowledge base, texts, understanding); a broken edit leaves the old set serving."""
+    """Holds (knowledge base, texts, understanding); a broken edit leaves the old set serving.
+
+    ``lazy=True`` (``lotse run``): the folder is read and checked at once, the matcher (which
+    may have sentences to encode) is built by :meth:`ready` in a thread, so the channels can
+    start meanwhile; the dispatcher awaits :meth:`ready` before it routes a message."""
 
     def __init__(
         self,
@@ -25,19 +31,50 @@ class KnowledgeStore:
         *,
         encoder_factory: Callable[[], SentenceEncoder | None],
         cache_dir: Path | None,
+        lazy: bool = False,
     ) -> None:
         self._root = root
         self._cache_dir = cache_dir
         self._encoder: SentenceEncoder | None = encoder_factory()
+        self._building = threading.Lock()
+        self._ready_lock = asyncio.Lock()
         kb = load_knowledge(root)  # the first load must succeed: there is nothing to fall back on
-        self._current = self._build(kb)
+        # Swapped as a whole, so a reader never mixes two versions.
+        self._current: tuple[KnowledgeBase, Texts, Understanding | None] = (kb, Texts(kb), None)
+        if not lazy:
+            self._complete()
 
-    def _build(self, kb: KnowledgeBase) -> tuple[KnowledgeBase, Texts, Understanding]:
+    def _complete(self) -> tuple[KnowledgeBase, Texts, Understanding]:
+        """Build the matcher of the current version if nobody has yet (in any thread)."""
+        with self._building:
+            kb, texts, understanding = self._current
+            if understanding is None:
+                understanding = Understanding(kb, encoder=self._encoder, cache_dir=self._cache_dir)
+                self._current = (kb, texts, understanding)
+            return kb, texts, understanding
+
+    def _build(self, kb: KnowledgeBase) -> None:
         understanding = Understanding(kb, encoder=self._encoder, cache_dir=self._cache_dir)
-        return kb, Texts(kb), understanding
+        with self._building:
+            self._current = (kb, Texts(kb), understanding)
+
+    def is_ready(self) -> bool:
+        return self._current[2] is not None
+
+    async def ready(self) -> None:
+        """Return once the matcher is built (building it in a thread the first time)."""
+        if self.is_ready():
+            return
+        async with self._ready_lock:
+            if not self.is_ready():
+                await asyncio.to_thread(self._complete)
+                log.info("understanding ready")
 
     def __call__(self) -> tuple[KnowledgeBase, Texts, Understanding]:
-        return self._current
+        kb, texts, understanding = self._current
+        if understanding is None:
+            return self._complete()  # nobody awaited ready(): build it here
+        return kb, texts, understanding
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -58,12 +95,31 @@ class KnowledgeStore:
                     "knowledge base edit rejected, last good version keeps serving: %s", problem
                 )
             return list(exc.problems)
-        self._current = self._build(kb)
+        self._build(kb)
         log.info("knowledge base reloaded: %s", kb.summary())
         return []
 
     async def watch(self, every_seconds: float) -> None:
-        """Reload whenever the files change, until cancelled."""
+        """Reload whenever the files change, until cancelled. Nothing an edit does can end
+        this loop (and with it the TaskGroup and the process): the last good version serves."""
         while True:
             await asyncio.sleep(every_seconds)
-            await asyncio.to_thread(self.reload)
+            try:
+                await asyncio.to_thread(self.reload)
+            except Exception as exc:  # the reload loop's own error boundary
+                log.error(
+                    "knowledge base reload failed, last good version keeps serving: %s",
+                    _where(exc),
+                )
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line: error`` for a file the reload could not read, else where the code failed
+    (the exception's text may quote knowledge, so only its type is logged)."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}:1: {type(exc).__name__}: {exc.strerror}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        return f"{last.filename}:{last.lineno}: {type(exc).__name__}"
+    return type(exc).__name__

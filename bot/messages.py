@@ -25,12 +25,38 @@ class ConversationRef:
     chat_id: ChatId
     thread_id: str | None = None
     """A thread inside the chat (a Telegram forum topic); ``None`` for the chat itself."""
+    member: UserId | None = None
+    """In a group chat, the member who wrote: the conversation is theirs, not the group's
+    (their bookings, handover case and ``/delete``). ``None`` in a one-to-one chat."""
 
     @property
     def key(self) -> str:
-        """A stable text key for storage: ``channel:chat_id``. A thread belongs to its chat's
-        conversation: one state, one lock, whichever thread a message came from."""
+        """A stable text key for storage: ``channel:chat_id``, plus ``|member`` in a group. A
+        thread belongs to its chat's conversation: one state, one lock, whichever thread a
+        message came from."""
+        chat = f"{self.channel}:{self.chat_id}"
+        return chat if self.member is None else f"{chat}{MEMBER_SEPARATOR}{self.member}"
+
+    @property
+    def chat_key(self) -> str:
+        """``channel:chat_id`` of the chat itself, whoever wrote (staff rooms, threads)."""
         return f"{self.channel}:{self.chat_id}"
+
+    @classmethod
+    def from_key(cls, key: str, thread_id: str | None = None) -> ConversationRef:
+        """The conversation a stored :attr:`key` names."""
+        channel, _, rest = key.partition(":")
+        chat_id, _, member = rest.partition(MEMBER_SEPARATOR)
+        return cls(
+            channel=ChannelName(channel),
+            chat_id=ChatId(chat_id),
+            thread_id=thread_id,
+            member=UserId(member) if member else None,
+        )
+
+
+MEMBER_SEPARATOR = "|"
+"""Between the chat and the member in a group conversation's key (no chat id contains it)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

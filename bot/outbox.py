@@ -7,11 +7,13 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import ChannelError
+from bot.logcontext import conversation_tag
 from bot.messages import (
     ChannelName,
     ChatId,
@@ -22,9 +24,13 @@ from bot.messages import (
     Reply,
     Venue,
 )
+from bot.owners import owner_tag
 from bot.ports import ChatAdapter
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.observability import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,7 @@ async def enqueue_all(session: AsyncSession, items: Sequence[Outgoing], now: dat
             "thread_id": item.to.thread_id,
             "payload": reply_to_json(item.reply),
             "created_at": now,
+            "owner": owner_tag(item.to.key),
         }
         for item in items
     ]
@@ -97,6 +104,7 @@ class Outbox:
     def __init__(self, database: Database, adapters: Mapping[str, ChatAdapter]) -> None:
         self._database = database
         self._adapters = dict(adapters)
+        self.metrics: Metrics | None = None
 
     def attach(self, adapter: ChatAdapter) -> None:
         self._adapters[adapter.name] = adapter
@@ -139,14 +147,21 @@ class Outbox:
         adapter = self._adapters.get(to.channel)
         if adapter is None:
             log.warning(
-                "no adapter for channel %s; reply %s stays queued", to.channel, outgoing_id
+                "no adapter for channel %s; a reply to [%s] stays queued",
+                to.channel,
+                conversation_tag(to.key),
             )
             return 0
         try:
             await adapter.send(to, reply)
         except ChannelError as exc:
+            if self.metrics is not None:
+                self.metrics.delivery_failures.labels(to.channel).inc()
+            # The id names the chat: logs carry the conversation's pseudonym instead.
             log.warning(
-                "delivery of %s failed, kept for retry: %s", outgoing_id, type(exc).__name__
+                "delivery of a reply to [%s] failed, kept for retry: %s",
+                conversation_tag(to.key),
+                type(exc).__name__,
             )
             return 0
         # Forgotten one by one right after each send, so a crash re-sends at most one reply.

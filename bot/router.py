@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,9 @@ from bot.turn import (
 from bot.understanding import Understanding
 from intents.context import looks_like_follow_up
 from knowledge.loader import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.observability import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ class Router:
         feedback_handler: IntentHandler | None = None,
     ) -> None:
         self._knowledge = knowledge
+        self.metrics: Metrics | None = None
         self._erasers: list[DataEraser] = []
         self._flows: dict[str, Flow] = {
             language.FLOW: language.LanguageFlow(),
@@ -133,7 +137,15 @@ class Router:
         choice = self._picked_choice(message, text, state)
         understood: Understood | None = None
         if choice is None and has_words(text) and not text.startswith("/"):
-            understood = understanding.understand(text, hints=(state.lang, message.lang_hint))
+            if self.metrics is None:
+                understood = understanding.understand(text, hints=(state.lang, message.lang_hint))
+            else:
+                with self.metrics.understanding():
+                    understood = understanding.understand(
+                        text, hints=(state.lang, message.lang_hint)
+                    )
+                unknown = understood.intent == "unknown"
+                self.metrics.decided("unknown" if unknown else understood.decision)
         lang = self._language(state, understood, message, texts)
         ctx = TurnContext(
             message=message,

@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from bot.app import Core, build_core, serve
+from bot.app import Core, build_core, load_knowledge_store, serve
 from bot.errors import ConfigError
 from bot.messages import IncomingMessage
+from bot.observability import HealthServer, channels_check, database_check
 from bot.ports import ChatAdapter
 from bot.settings import Settings
+from bot.storage.database import wait_for_database
 from bot.storage.repositories import DatabaseKeyValueStore
 
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_GRACE_SECONDS = 20.0
+DATABASE_WAIT_SECONDS = 120.0
+"""How long `lotse run` waits for the database (a container starting beside it)."""
 
 
 class InFlight:
@@ -85,8 +89,27 @@ def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
     return adapters
 
 
+def health_server(core: Core, adapters: Sequence[ChatAdapter]) -> HealthServer | None:
+    """/healthz, /readyz and /metrics on LOTSE_HTTP_LISTEN (off when it is empty)."""
+    if not core.settings.http_listen:
+        return None
+
+    async def knowledge_loaded() -> str | None:
+        return None if core.knowledge.is_ready() else "understanding not ready yet"
+
+    return HealthServer(
+        listen=core.settings.http_listen,
+        metrics=core.metrics,
+        database=core.database,
+        checks=(database_check(core.database), knowledge_loaded, channels_check(adapters)),
+    )
+
+
 async def run_configured(settings: Settings) -> None:
-    core = await build_core(settings)
+    await wait_for_database(settings.database_url, DATABASE_WAIT_SECONDS)
+    # Read and checked now; the matcher is built while the channels connect.
+    knowledge = await asyncio.to_thread(load_knowledge_store, settings, lazy=True)
+    core = await build_core(settings, knowledge=knowledge)
     try:
         adapters = configured_adapters(settings, core)
         if not adapters:
@@ -103,7 +126,7 @@ async def run_configured(settings: Settings) -> None:
             loop.add_signal_handler(signum, main.cancel)
         log.info("serving on %s", ", ".join(a.name for a in adapters))
         try:
-            await serve(core, adapters, watch_knowledge=True)
+            await serve(core, adapters, watch_knowledge=True, health=health_server(core, adapters))
         except asyncio.CancelledError:
             log.info("stopping: finishing replies in flight")
             await in_flight.drain(IN_FLIGHT_GRACE_SECONDS)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from knowledge.loader import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+_BRACES = re.compile(r"\{[^{}]*\}")
 
 LANGUAGE_NAMES: dict[str, str] = {
     "de": "Deutsch", "en": "English", "uk": "Українська", "ru": "Русский", "ar": "العربية",
@@ -49,10 +55,23 @@ class Texts:
 
     def message(self, key: str, lang: str, **values: object) -> str:
         """A UI sentence; placeholders filled. Unknown keys are a programming error."""
-        picked = self._pick(self._kb.messages[key], lang)
+        translations = self._kb.messages[key]
+        picked = self._pick(translations, lang)
         if picked is None:
             raise KeyError(key)
-        return picked.text.format(**values) if values else picked.text
+        if not values:
+            return picked.text
+        try:
+            return picked.text.format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            # The validator rejects such a text; this keeps a running bot answering anyway.
+            log.error("message '%s' (%s) has a placeholder the bot cannot fill", key, picked.lang)
+        for fallback in self._kb.meta.fallback:
+            try:
+                return translations[fallback].format(**values)
+            except (KeyError, IndexError, ValueError, AttributeError):
+                continue
+        return _BRACES.sub("", picked.text)
 
     def has_message(self, key: str) -> bool:
         return key in self._kb.messages

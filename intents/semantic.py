@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +10,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+
+from intents import vector_store
+from intents.vector_store import model_name
 
 log = logging.getLogger(__name__)
 
@@ -136,52 +136,35 @@ def default_encoder() -> SentenceEncoder | None:
 def passage_vectors(
     encoder: SentenceEncoder, texts: Sequence[str], cache_dir: Path | None
 ) -> Vectors:
-    """Embed ``texts`` as passages, reusing vectors cached under ``cache_dir`` for the same input.
-
-    The cache file is named by a hash of the model name and every text, so any edit to the
-    examples makes a new file; a damaged file is ignored and rewritten.
-    """
-    # An encoder may name its model (``name``), so that another model's vectors are not reused.
-    model_name = str(getattr(encoder, "name", type(encoder).__qualname__))
-    digest = hashlib.sha256(model_name.encode())
-    for text in texts:
-        digest.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
-    path = cache_dir / f"passages-{digest.hexdigest()[:32]}.npy" if cache_dir else None
-    if path is not None and path.is_file():
-        try:
-            cached = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as error:
-            log.warning("ignoring unreadable embedding cache %s: %s", path, error)
-        else:
-            if cached.ndim == 2 and cached.shape[0] == len(texts):
-                return np.ascontiguousarray(cached, dtype=np.float32)
-    # Warning level on purpose: `lotse chat` shows warnings, and a first start that sits silent
-    # for a minute or two looks broken.
-    log.warning(
-        "preparing %d example sentences for matching (once per knowledge-base version; "
-        "this takes a minute or two)",
-        len(texts),
+    """Embed ``texts`` as passages. Each sentence's vector is cached by its content (in the
+    packs shipped with the package, then ``cache_dir``), so an edit encodes only what changed
+    (see :mod:`intents.vector_store`)."""
+    return vector_store.passage_vectors(
+        encoder.encode_passages, model_name(encoder), texts, cache_dir, progress=progress_bar
     )
-    # Small batches keep the engine's working memory (and the process's peak RSS) low.
-    chunks = [
-        encoder.encode_passages(texts[start : start + _BATCH])
-        for start in range(0, len(texts), _BATCH)
-    ]
-    vectors = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros((0, 1), np.float32)
-    if path is not None:
-        _write_atomically(path, vectors)
-    return vectors
 
 
-def _write_atomically(path: Path, vectors: Vectors) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            np.save(file, vectors, allow_pickle=False)
-        os.replace(temporary, path)
-    except OSError as error:
-        log.warning("could not write embedding cache %s: %s", path, error)
+PROGRESS_ABOVE = 64
+"""Encoding more sentences than this takes several seconds: show a progress bar."""
+
+
+def progress_bar(total: int) -> Callable[[int], None]:
+    """A bar on stderr (only on a terminal) while sentences are encoded."""
+    if total <= PROGRESS_ABOVE:
+        return lambda done: None
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    bar = tqdm(
+        total=total, unit=" sentences", desc="preparing examples", disable=None,
+        leave=False, delay=1.0,
+    )  # fmt: skip
+
+    def advance(done: int) -> None:
+        bar.update(done)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
 
 
 class QueryCache:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import KnowledgeError
+from knowledge.files import yaml_files
+from knowledge.required import REQUIRED_MESSAGES, placeholder_problems
 from knowledge.schema import (
     CANONICAL_INTENTS,
     AliasDoc,
@@ -165,9 +167,13 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
 def fingerprint(root: Path) -> str:
     """A content hash of every YAML file below ``root``."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
+    for path in yaml_files(root, recursive=True):
         digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            # Removed or renamed while we looked (an editor saving): the next look sees it.
+            digest.update(b"\0unreadable")
     return digest.hexdigest()[:16]
 
 
@@ -193,7 +199,7 @@ def _load_intents(
     missing gets a fallback language with a notice saying so."""
     intents: dict[str, IntentDoc] = {}
     folder = root / "intents"
-    for path in sorted(folder.glob("*.yaml")):
+    for path in yaml_files(folder):
         loaded = _load_file(path, IntentDoc, out)
         if loaded is None:
             continue
@@ -237,11 +243,19 @@ def _load_examples(
         if loaded is None:
             continue
         raw, doc = loaded
+        seen: dict[str, str] = {}
         for intent, texts in doc.items():
             if intent not in intents:
                 out.add(path, line_of(raw, (intent,)), f"unknown intent '{intent}'")
                 continue
-            examples.extend(ExampleText(intent=intent, lang=lang, text=t) for t in texts)
+            for index, text in enumerate(texts):
+                same = " ".join(text.casefold().split())
+                if same in seen:
+                    where = "" if seen[same] == intent else f" (under '{seen[same]}')"
+                    out.add(path, line_of(raw, (intent, index)), f"duplicate example{where}")
+                    continue
+                seen[same] = intent
+                examples.append(ExampleText(intent=intent, lang=lang, text=text))
         for intent in sorted(intents - set(doc) - {"unknown"}):
             out.add(path, 1, f"no examples for intent '{intent}'")
     return tuple(examples)
@@ -265,7 +279,7 @@ def _load_messages(
     root: Path, languages: Sequence[str], out: _Collector
 ) -> dict[str, dict[str, str]]:
     messages: dict[str, dict[str, str]] = {}
-    for path in sorted((root / "messages").glob("*.yaml")):
+    for path in yaml_files(root / "messages"):
         loaded = _load_file(path, MessagesDoc, out)
         if loaded is None:
             continue
@@ -275,7 +289,12 @@ def _load_messages(
                 out.add(path, line_of(raw, (key,)), f"message '{key}' is defined twice")
                 continue
             _check_translations(path, raw, (key,), translations, languages, key, out)
+            for lang, template in translations.items():
+                for problem in placeholder_problems(key, template):
+                    out.add(path, line_of(raw, (key, lang)), f"{problem} in '{lang}'")
             messages[key] = dict(translations)
+    for key in sorted(set(REQUIRED_MESSAGES) - set(messages)):
+        out.add(root / "messages", 1, f"missing: message '{key}' (the bot needs it)")
     return messages
 
 

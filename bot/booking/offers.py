@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.booking.service import BookingService, Freed
-from bot.messages import ChannelName, ChatId, Choice, ConversationRef, Outgoing, Reply
+from bot.messages import Choice, ConversationRef, Outgoing, Reply
 from bot.offices.card import when_text
 from bot.offices.directory import OfficeDirectory
 from bot.storage.repositories import ConversationRepository
@@ -19,8 +19,7 @@ PASS = "bk:pass:"
 
 
 def conversation_ref(key: str) -> ConversationRef:
-    channel, _, chat_id = key.partition(":")
-    return ConversationRef(channel=ChannelName(channel), chat_id=ChatId(chat_id))
+    return ConversationRef.from_key(key)
 
 
 async def offer_freed(

@@ -45,6 +45,9 @@ def conversation_of(case: CaseRow) -> ConversationRef:
     """The user's conversation of an active case."""
     if case.channel is None or case.chat_id is None:
         raise ValueError(f"case {case.id} is closed and no longer names a conversation")
+    if case.conversation_key:
+        # In a group the case is one member's: their state, their replies (in the group chat).
+        return ConversationRef.from_key(case.conversation_key)
     return ConversationRef(channel=ChannelName(case.channel), chat_id=ChatId(case.chat_id))
 
 
@@ -94,7 +97,7 @@ class CaseRepository:
             return None
         query = (
             select(CaseRow)
-            .where(CaseRow.thread_room == ref.key, CaseRow.thread_id == ref.thread_id)
+            .where(CaseRow.thread_room == ref.chat_key, CaseRow.thread_id == ref.thread_id)
             .with_for_update()
         )
         return (await self._session.execute(query)).scalar_one_or_none()

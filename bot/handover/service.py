@@ -22,8 +22,6 @@ from bot.handover.models import Author, CaseRow, CaseStatus
 from bot.handover.roster import StaffMember, StaffRoom, StaffRoster
 from bot.handover.threads import CaseThreads, thread_title
 from bot.messages import (
-    ChannelName,
-    ChatId,
     Choice,
     ConversationRef,
     IncomingMessage,
@@ -369,7 +367,7 @@ def _conversation_key(target: str) -> ConversationRef | None:
     channel, _, chat_id = target.partition(":")
     if not channel or not chat_id:
         return None
-    return ConversationRef(channel=ChannelName(channel), chat_id=ChatId(chat_id))
+    return ConversationRef.from_key(target)
 
 
 def _worth_forwarding(message: IncomingMessage, text: str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,8 +12,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Executable, event
+from sqlalchemy import Executable, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,7 +22,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,8 @@ class Database:
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
-        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        # hide_parameters: an error's text must never carry what a user wrote or their address.
+        self.engine: AsyncEngine = create_async_engine(self.url, hide_parameters=True, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -91,6 +95,31 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+async def wait_for_database(url: str, seconds: float) -> None:
+    """Return once the database answers; keep trying for ``seconds`` (a database container
+    that starts beside the bot is not ready at once). Raises :class:`StorageError` after."""
+    database = Database(url)
+    deadline = time.monotonic() + seconds
+    wait = 0.5
+    try:
+        while True:
+            try:
+                async with database.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+                return
+            except (SQLAlchemyError, OSError) as exc:
+                if time.monotonic() + wait > deadline:
+                    raise StorageError(
+                        f"the database did not answer within {seconds:.0f} s "
+                        f"({type(exc).__name__}); check LOTSE_DATABASE_URL"
+                    ) from exc
+                log.warning("waiting for the database (%s)", type(exc).__name__)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, 5.0)
+    finally:
+        await database.close()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -59,6 +59,8 @@ class ProcessedMessage(Base):
     channel: Mapped[str] = mapped_column(String(32), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    owner: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    """:func:`bot.owners.owner_tag` of the conversation, so ``/delete`` finds its ids."""
 
 
 class KeyValue(Base):
@@ -81,3 +83,5 @@ class OutboxRow(Base):
     thread_id: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    owner: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    """:func:`bot.owners.owner_tag` of the conversation the reply belongs to (for ``/delete``)."""

@@ -75,14 +75,21 @@ class ProcessedMessages:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def first_time(self, channel: str, message_id: str, now: datetime) -> bool:
+    async def first_time(
+        self, channel: str, message_id: str, now: datetime, owner: str | None = None
+    ) -> bool:
         """Record the id; False when it was recorded before (a duplicate).
 
         One ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: a row comes back only when the id
         is new. On PostgreSQL a second transaction inserting the same id waits for the first
         and then gets nothing back, so of two concurrent deliveries exactly one goes on.
         """
-        values = {"channel": channel, "message_id": message_id, "processed_at": now}
+        values = {
+            "channel": channel,
+            "message_id": message_id,
+            "processed_at": now,
+            "owner": owner,
+        }
         inserted = await self._session.scalar(_FIRST_TIME[_on_postgresql(self._session)], values)
         return inserted is not None
 

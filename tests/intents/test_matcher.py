@@ -166,25 +166,27 @@ def test_passage_vectors_are_cached_on_disk(
 ) -> None:
     first = TrigramEncoder()
     IntentMatcher(SMALL, encoder=first, cache_dir=tmp_path, identifier=identifier)
-    assert first.passage_calls == len(SMALL.examples)
-    assert list(tmp_path.glob("passages-*.npy"))
+    assert first.passage_calls == len({e.text for e in SMALL.examples})
+    assert list(tmp_path.glob("vectors-trigram-test-*.npz"))
     second = TrigramEncoder()
     again = IntentMatcher(SMALL, encoder=second, cache_dir=tmp_path, identifier=identifier)
     assert second.passage_calls == 0
     assert again.match("hallo").intent == "greeting"
-    changed = dataclasses.replace(SMALL, examples=SMALL.examples[1:])
+    # An edit: one example changed. Only that sentence is encoded again.
+    edited = dataclasses.replace(SMALL.examples[0], text="guten morgen zusammen")
+    changed = dataclasses.replace(SMALL, examples=(edited, *SMALL.examples[1:]))
     third = TrigramEncoder()
     IntentMatcher(changed, encoder=third, cache_dir=tmp_path, identifier=identifier)
-    assert third.passage_calls == len(changed.examples)
+    assert third.passage_calls == 1
 
 
 def test_damaged_cache_is_rebuilt(tmp_path: Path, identifier: LanguageIdentifier) -> None:
     IntentMatcher(SMALL, encoder=TrigramEncoder(), cache_dir=tmp_path, identifier=identifier)
-    (cache,) = tmp_path.glob("passages-*.npy")
+    (cache,) = tmp_path.glob("vectors-*.npz")
     cache.write_bytes(b"not numpy")
     encoder = TrigramEncoder()
     matcher = IntentMatcher(SMALL, encoder=encoder, cache_dir=tmp_path, identifier=identifier)
-    assert encoder.passage_calls == len(SMALL.examples)
+    assert encoder.passage_calls == len({e.text for e in SMALL.examples})
     assert matcher.match("hallo").intent == "greeting"
 
 

@@ -1,0 +1,107 @@
+"""/healthz, /readyz and /metrics over real HTTP while the bot serves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.memory import MemoryAdapter
+from bot.app import Core, build_core, serve
+from bot.observability import HealthServer, database_check
+from bot.runner import health_server
+from bot.settings import Settings
+from bot.storage.database import Database
+
+
+class SlowChannel(MemoryAdapter):
+    """A channel still connecting (as Telegram or Matrix before their first poll/sync)."""
+
+    ready = False
+
+    def is_ready(self) -> bool:
+        return self.ready
+
+
+@dataclass
+class Serving:
+    core: Core
+    memory: MemoryAdapter
+    slow: SlowChannel
+    url: str
+
+
+@pytest.fixture
+async def serving(tmp_path: Path) -> AsyncIterator[Serving]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        semantic=False,
+        cache_dir=tmp_path / "cache",
+        http_listen="127.0.0.1:0",
+    )
+    memory, slow = MemoryAdapter(), SlowChannel("slow")
+    core = await build_core(settings, adapters=(memory, slow))
+    server = health_server(core, (memory, slow))
+    assert server is not None
+    task = asyncio.create_task(serve(core, (memory, slow), watch_knowledge=False, health=server))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        if server.bound_port:
+            break
+    try:
+        yield Serving(
+            core=core, memory=memory, slow=slow, url=f"http://127.0.0.1:{server.bound_port}"
+        )
+    finally:
+        memory.stop()
+        slow.stop()
+        await task
+        await core.close()
+
+
+async def test_health_and_readiness_over_http(serving: Serving) -> None:
+    async with httpx.AsyncClient(base_url=serving.url) as client:
+        assert (await client.get("/healthz")).text == "ok\n"
+        not_ready = await client.get("/readyz")
+        assert not_ready.status_code == 503 and "slow" in not_ready.text
+        serving.slow.ready = True
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.text == "ready\n"
+
+
+async def test_health_readiness_fails_when_the_database_is_unreachable() -> None:
+    database = Database("postgresql://nobody@127.0.0.1:1/none")
+    server = HealthServer(
+        listen="127.0.0.1:0", metrics=__import__("bot.observability").observability.Metrics(),
+        database=database, checks=(database_check(database),),
+    )  # fmt: skip
+    task = asyncio.create_task(server.run())
+    try:
+        for _ in range(200):
+            await asyncio.sleep(0.02)
+            if server.bound_port:
+                break
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.bound_port}") as c:
+            response = await c.get("/readyz")
+        assert response.status_code == 503 and "database unreachable" in response.text
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await database.close()
+
+
+async def test_metrics_count_messages_decisions_and_latency(serving: Serving) -> None:
+    await serving.memory.say("anna", "wo muss ich mich anmelden")
+    await serving.memory.say("anna", "wie wird das wetter morgen")
+    async with httpx.AsyncClient(base_url=serving.url) as client:
+        page = (await client.get("/metrics")).text
+    assert 'lotse_messages_total{channel="memory",lang="de"} 2.0' in page
+    assert 'lotse_decisions_total{decision="answer"} 1.0' in page
+    assert 'lotse_decisions_total{decision="unknown"} 1.0' in page
+    assert "lotse_understanding_seconds_count 2.0" in page
+    assert "lotse_outbox_backlog 0.0" in page
+    assert "lotse_handovers_open 0.0" in page and "lotse_bookings_upcoming 0.0" in page
