@@ -35,6 +35,10 @@ T = TypeVar("T")
 _App = Application[Any, Any, Any, Any, Any, Any]
 
 ALLOWED_UPDATES = ("message", "callback_query")
+HANDLING_GRACE_SECONDS = 4.0
+"""How long a stop lets the updates in hand finish; the rest is fetched again next start."""
+CONFIRM_TIMEOUT_SECONDS = 2.0
+"""How long a stop waits to confirm handled updates to Telegram (which may be unreachable)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +95,10 @@ class TelegramAdapter:
         self._redactor = TokenRedactor(token)
         self._running = False
         self._ready = asyncio.Event()
+        self._poller: asyncio.Task[None] | None = None
+        self._offset: int | None = None
+        self._handling = False
+        self._stopping = False
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -139,7 +147,12 @@ class TelegramAdapter:
                         "Telegram adapter running (%s)", "webhook" if self._webhook else "polling"
                     )
                     self._ready.set()
-                    await asyncio.Event().wait()
+                    if self._webhook is None:
+                        self._poller = asyncio.create_task(self._poll(app), name="telegram-poll")
+                        # Shielded: a stop lets the batch in hand finish (see _stop).
+                        await asyncio.shield(self._poller)
+                    else:
+                        await asyncio.Event().wait()
                 finally:
                     # Updates fetched before the stop are still handled, and may still reply.
                     await self._stop(app)
@@ -155,16 +168,13 @@ class TelegramAdapter:
             await app.bot.shutdown()
 
     async def _start_receiving(self, app: _App) -> None:
+        if self._webhook is None:
+            # Own polling instead of the Updater's: an update is confirmed to Telegram (the
+            # next getUpdates offset) only once it was handled, so a crash loses none.
+            await self._call("deleteWebhook", app.bot.delete_webhook)
+            return
         updater = app.updater
         assert updater is not None
-        if self._webhook is None:
-            await updater.start_polling(
-                timeout=timedelta(seconds=self._poll_timeout),
-                bootstrap_retries=3,
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=_log_polling_error,
-            )
-            return
         hook = self._webhook
         await updater.start_webhook(
             listen=hook.listen,
@@ -176,8 +186,90 @@ class TelegramAdapter:
             allowed_updates=ALLOWED_UPDATES,
         )
 
-    @staticmethod
-    async def _stop(app: _App) -> None:
+    # -- polling with confirmation after handling (delivery guarantees) ------------------------
+
+    async def _poll(self, app: _App) -> None:
+        """Fetch updates and hand each to PTB; confirm a batch only after it was handled.
+
+        Telegram forgets an update once a later getUpdates names a higher offset. Each batch
+        is handled to the end (its messages committed and their replies in the outbox)
+        before that offset is sent, so a crash before then gets the batch again; the core
+        drops the ones it already committed (processed message ids)."""
+        delay = self._backoff
+        while not self._stopping:
+            try:
+                updates = await app.bot.get_updates(
+                    offset=self._offset,
+                    timeout=timedelta(seconds=self._poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                _log_polling_error(exc)
+                await asyncio.sleep(min(_seconds(exc.retry_after), self._max_retry_after))
+                continue
+            except TelegramError as exc:
+                _log_polling_error(exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._max_backoff)
+                continue
+            delay = self._backoff
+            if updates:
+                self._handling = True
+                try:
+                    await self._handle_batch(app, updates)
+                finally:
+                    self._handling = False
+
+    async def _handle_batch(self, app: _App, updates: tuple[Update, ...]) -> None:
+        """Handle a batch (chats at once, each chat in order); move the offset past every
+        update handled without a gap, also when a stop cancels the batch half-way."""
+        done: set[int] = set()
+
+        async def one(update: Update) -> None:
+            await app.update_processor.process_update(update, app.process_update(update))
+            done.add(update.update_id)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for update in updates:
+                    group.create_task(one(update))
+        finally:
+            for update in sorted(updates, key=lambda u: u.update_id):
+                if update.update_id not in done:
+                    break
+                self._offset = update.update_id + 1
+
+    async def _confirm(self, app: _App) -> None:
+        """On stop, tell Telegram which updates were handled; bounded, as it may be away."""
+        if self._offset is None:
+            return
+        try:
+            async with asyncio.timeout(CONFIRM_TIMEOUT_SECONDS):
+                await app.bot.get_updates(
+                    offset=self._offset,
+                    timeout=0,
+                    read_timeout=CONFIRM_TIMEOUT_SECONDS,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+        except (TelegramError, TimeoutError) as exc:
+            # Not lost: Telegram sends them again and the core drops the duplicates.
+            log.info("could not confirm handled updates on stop (%s)", type(exc).__name__)
+
+    async def _stop(self, app: _App) -> None:
+        if self._poller is not None:
+            # Stop fetching at once; a batch in hand may finish within the grace period.
+            self._stopping = True
+            if not self._handling:
+                self._poller.cancel()
+            await asyncio.wait({self._poller}, timeout=HANDLING_GRACE_SECONDS)
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._stopping = False
+            self._poller = None
+            if self._offset is not None:
+                await self._confirm(app)
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
