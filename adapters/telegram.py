@@ -35,7 +35,7 @@ T = TypeVar("T")
 _App = Application[Any, Any, Any, Any, Any, Any]
 
 ALLOWED_UPDATES = ("message", "callback_query")
-HANDLING_GRACE_SECONDS = 4.0
+HANDLING_GRACE_SECONDS = 3.0
 """How long a stop lets the updates in hand finish; the rest is fetched again next start."""
 CONFIRM_TIMEOUT_SECONDS = 2.0
 """How long a stop waits to confirm handled updates to Telegram (which may be unreachable)."""
@@ -407,7 +407,7 @@ class TelegramAdapter:
                 failure = exc
             except TelegramError as exc:
                 raise DeliveryError(f"Telegram refused {what}: {exc.message}") from exc
-            if attempt >= self._max_attempts:
+            if attempt >= self._max_attempts or not self._running:
                 raise DeliveryError(
                     f"Telegram {what} failed {attempt} times: {failure.message}"
                 ) from failure

@@ -16,9 +16,10 @@ from bot.storage.repositories import DatabaseKeyValueStore
 
 log = logging.getLogger(__name__)
 
-IN_FLIGHT_GRACE_SECONDS = 4.0
-"""With the adapters' own bounded stop this keeps `lotse run` within 10 s of SIGTERM; what is
-not sent by then stays in the outbox for the next start."""
+STOP_BUDGET_SECONDS = 8.0
+"""From SIGTERM to exit, the channels' bounded stop and the replies in flight share this, so
+`lotse run` ends within 10 s even when a channel hangs; what is not sent by then stays in the
+outbox for the next start."""
 
 
 class InFlight:
@@ -101,14 +102,21 @@ async def run_configured(settings: Settings) -> None:
         main = asyncio.current_task()
         assert main is not None
         loop = asyncio.get_running_loop()
+        stop_asked: list[float] = []
+
+        def stop() -> None:
+            stop_asked.append(loop.time())
+            main.cancel()
+
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, main.cancel)
+            loop.add_signal_handler(signum, stop)
         log.info("serving on %s", ", ".join(a.name for a in adapters))
         try:
             await serve(core, adapters, watch_knowledge=True)
         except asyncio.CancelledError:
             log.info("stopping: finishing replies in flight")
-            await in_flight.drain(IN_FLIGHT_GRACE_SECONDS)
+            spent = loop.time() - stop_asked[0] if stop_asked else 0.0
+            await in_flight.drain(max(0.5, STOP_BUDGET_SECONDS - spent))
         finally:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
