@@ -15,13 +15,20 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from adapters.telegram_replies import FEEDBACK_DATA, reply_markup, reply_text, split_text
 from adapters.telegram_updates import CHANNEL, ChatOrderedUpdateProcessor, incoming_from_update
-from bot.errors import AuthenticationError, ChannelError, DeliveryError
+from bot.errors import AuthenticationError, ChannelError, DeliveryError, PermanentDeliveryError
 from bot.messages import ChannelName, ConversationRef, Reply
 from bot.ports import MessageHandler
 
@@ -400,8 +407,12 @@ class TelegramAdapter:
                     raise DeliveryError(f"Telegram {what}: flood wait of {wait:.0f}s") from exc
             except InvalidToken:
                 raise AuthenticationError("Telegram rejected the bot token") from None
-            except BadRequest as exc:
-                raise DeliveryError(f"Telegram refused {what}: {exc.message}") from exc
+            except (BadRequest, Forbidden) as exc:
+                # 400 (chat not found, bad request) and 403 (blocked, kicked): for good.
+                raise PermanentDeliveryError(
+                    f"Telegram refused {what}: {exc.message}",
+                    reason=f"Telegram {what} {type(exc).__name__}: {exc.message}",
+                ) from exc
             except NetworkError as exc:
                 wait, delay = delay, min(delay * 2, self._max_backoff)
                 failure = exc

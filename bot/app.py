@@ -75,7 +75,7 @@ async def build_core(
     await database.migrate()
     if knowledge is None:
         knowledge = await asyncio.to_thread(load_knowledge_store, settings)
-    outbox = Outbox(database, {adapter.name: adapter for adapter in adapters})
+    outbox = Outbox(database, {adapter.name: adapter for adapter in adapters}, clock)
     router = Router(knowledge=knowledge)
     dispatcher = Dispatcher(
         database=database, router=router, outbox=outbox, clock=clock, texts=knowledge.texts
@@ -133,7 +133,7 @@ async def _flush_when_ready(core: Core, adapters: Sequence[ChatAdapter]) -> None
         wait_ready = getattr(adapter, "wait_ready", None)
         if wait_ready is not None:
             await wait_ready()
-    sent = await core.outbox.flush()
+    sent = await core.outbox.flush(reclaim=True)
     if sent:
         log.info("sent %d reply(ies) left over from the last run", sent)
     while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -63,3 +64,9 @@ class StaffNotifier(Protocol):
     """Tells the staff of an office about something (a booking, a cancellation, a case)."""
 
     async def notify(self, office_id: str, text: str) -> None: ...
+
+
+delivery_key: ContextVar[str | None] = ContextVar("delivery_key", default=None)
+"""Set by the outbox while it sends one of its rows (the row id). A channel with idempotent
+sends derives its keys from it (Matrix transaction ids), so a re-send of the same row is
+recognised by the server and not shown twice."""

@@ -76,7 +76,11 @@ async def _started(tg: TelegramDouble, log: Path) -> None:
     try:
         await tg.wait_for(lambda: _polls(tg) > before, "a poll", timeout=START_TIMEOUT)
     except AssertionError:
-        pytest.fail("lotse run did not start:\n" + log.read_text(errors="replace")[-3000:])
+        pytest.fail("lotse run did not start:\n" + _tail(log))
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:]
 
 
 def _texts_by_chat(tg: TelegramDouble) -> dict[int, list[str]]:
