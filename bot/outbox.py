@@ -112,7 +112,8 @@ def parked_counts() -> dict[str, int]:
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed delivery: 1, 2, 4 ... minutes, at most 1 h."""
-    return min(BACKOFF_FIRST * 2 ** max(0, attempts - 1), BACKOFF_MAX)
+    wait: timedelta = BACKOFF_FIRST * 2 ** min(max(0, attempts - 1), 20)
+    return min(wait, BACKOFF_MAX)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
