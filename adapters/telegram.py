@@ -28,6 +28,7 @@ from telegram.request import HTTPXRequest
 
 from adapters.telegram_replies import FEEDBACK_DATA, reply_markup, reply_text, split_text
 from adapters.telegram_updates import CHANNEL, ChatOrderedUpdateProcessor, incoming_from_update
+from adapters.telegram_webhook import WebhookServer
 from bot.errors import AuthenticationError, ChannelError, DeliveryError, PermanentDeliveryError
 from bot.messages import ChannelName, ConversationRef, Reply
 from bot.ports import MessageHandler
@@ -103,6 +104,7 @@ class TelegramAdapter:
         self._running = False
         self._ready = asyncio.Event()
         self._poller: asyncio.Task[None] | None = None
+        self._webhook_server: WebhookServer | None = None
         self._offset: int | None = None
         self._handling = False
         self._stopping = False
@@ -180,18 +182,30 @@ class TelegramAdapter:
             # next getUpdates offset) only once it was handled, so a crash loses none.
             await self._call("deleteWebhook", app.bot.delete_webhook)
             return
-        updater = app.updater
-        assert updater is not None
+        # Own webhook server: a post is answered 200 only after its update was handled.
         hook = self._webhook
-        await updater.start_webhook(
+
+        async def handle(data: dict[str, Any]) -> None:
+            update = Update.de_json(data, app.bot)
+            await app.update_processor.process_update(update, app.process_update(update))
+
+        secret = hook.secret_token or secrets.token_urlsafe(32)
+        self._webhook_server = WebhookServer(
             listen=hook.listen,
             port=hook.port,
-            url_path=hook.local_path,
-            webhook_url=hook.public_url,
-            secret_token=hook.secret_token or secrets.token_urlsafe(32),
-            bootstrap_retries=3,
+            path=hook.local_path,
+            secret_token=secret,
+            handle=handle,
+            shutdown_timeout=HANDLING_GRACE_SECONDS,
+        )
+        await self._webhook_server.start()
+        set_webhook = functools.partial(
+            app.bot.set_webhook,
+            url=hook.public_url,
+            secret_token=secret,
             allowed_updates=ALLOWED_UPDATES,
         )
+        await self._call("setWebhook", set_webhook)
 
     # -- polling with confirmation after handling (delivery guarantees) ------------------------
 
@@ -277,6 +291,9 @@ class TelegramAdapter:
             self._poller = None
             if self._offset is not None:
                 await self._confirm(app)
+        if self._webhook_server is not None:
+            await self._webhook_server.stop()
+            self._webhook_server = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
