@@ -133,7 +133,7 @@ async def _flush_when_ready(core: Core, adapters: Sequence[ChatAdapter]) -> None
         wait_ready = getattr(adapter, "wait_ready", None)
         if wait_ready is not None:
             await wait_ready()
-    sent = await core.outbox.flush(reclaim=True)
+    sent = await core.outbox.flush(at_start=True)
     if sent:
         log.info("sent %d reply(ies) left over from the last run", sent)
     while True:

@@ -168,22 +168,23 @@ class Outbox:
             await enqueue_all(session, items, now)
         await self.deliver(items)
 
-    async def flush(self, older_than: datetime | None = None, *, reclaim: bool = False) -> int:
+    async def flush(self, older_than: datetime | None = None, *, at_start: bool = False) -> int:
         """Send what is left over (after a restart, or a failed delivery); returns how many.
 
-        Only rows that are due and not claimed by a delivery under way are taken. ``reclaim``
-        (at start) also takes rows claimed before: their sender is gone with the last run."""
+        Only rows that are due and not claimed by a delivery under way are taken. ``at_start``
+        takes every pending row: claims and back-offs of the last run end with it."""
         now = self._clock.now()
         lease = now + CLAIM_LEASE
         channels = list(self._adapters)
         query = (
             select(OutboxRow)
             .where(OutboxRow.status == PENDING, OutboxRow.channel.in_(channels))
-            .where(or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
             .order_by(OutboxRow.created_at, OutboxRow.id)
         )
-        if not reclaim:
-            query = query.where(_claimable(now))
+        if not at_start:
+            query = query.where(_claimable(now)).where(
+                or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now)
+            )
         if older_than is not None:
             query = query.where(OutboxRow.created_at < older_than)
         if not self._database.is_sqlite:

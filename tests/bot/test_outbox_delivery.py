@@ -93,7 +93,7 @@ async def test_claim_expires_and_restart_reclaims(database: Database, clock: Fro
     # A sender claimed the row and died: the start of the next run takes it over at once.
     assert await outbox._claim("b:1:0") is True
     assert await outbox.flush() == 0
-    assert await outbox.flush(reclaim=True) == 1
+    assert await outbox.flush(at_start=True) == 1
     assert channel.delivered == ["reply b:1:0"]
 
 
@@ -112,7 +112,7 @@ async def test_permanent_telegram_refusal_is_parked_not_retried(
         with caplog.at_level(logging.INFO):
             await outbox.deliver(items)
         clock.advance(timedelta(days=1))
-        assert await outbox.flush(reclaim=True) == 0
+        assert await outbox.flush(at_start=True) == 0
     assert tg.sent_by("sendMessage") == []
     assert [c.method for c in tg.requests].count("sendMessage") == 1
     ((row_id, reason),) = await outbox.parked()
