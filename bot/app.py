@@ -71,7 +71,7 @@ async def build_core(
 ) -> Core:
     """Open the database (migrating it), load the knowledge base and wire the dispatcher."""
     clock = clock or SystemClock()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, pool_size=settings.database_pool_size)
     await database.migrate()
     if knowledge is None:
         knowledge = await asyncio.to_thread(load_knowledge_store, settings)

@@ -25,13 +25,23 @@ outbox for the next start."""
 class InFlight:
     """Wraps the dispatcher so a shutdown lets messages already being handled finish."""
 
-    def __init__(self, handle: Callable[[IncomingMessage], Awaitable[object]]) -> None:
+    def __init__(
+        self, handle: Callable[[IncomingMessage], Awaitable[object]], *, limit: int = 10
+    ) -> None:
         self._handle = handle
         self._tasks: set[asyncio.Task[object]] = set()
+        # Back-pressure: at most ``limit`` messages are handled at once (no more than the
+        # database pool serves without waiting); the others wait here in arrival order, and
+        # each channel keeps a chat's messages in order before they get here.
+        self._slots = asyncio.Semaphore(limit)
+
+    async def _bounded(self, message: IncomingMessage) -> object:
+        async with self._slots:
+            return await self._handle(message)
 
     async def __call__(self, message: IncomingMessage) -> None:
         # Shielded: cancelling the channel stops receiving, not the answer being written.
-        task: asyncio.Task[object] = asyncio.ensure_future(self._handle(message))
+        task: asyncio.Task[object] = asyncio.ensure_future(self._bounded(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         await asyncio.shield(task)
@@ -97,7 +107,7 @@ async def run_configured(settings: Settings) -> None:
                 "no channel is configured: set LOTSE_TELEGRAM_TOKEN and/or "
                 "LOTSE_MATRIX_HOMESERVER (see the README), or use `lotse chat`"
             )
-        in_flight = InFlight(core.dispatcher.handle)
+        in_flight = InFlight(core.dispatcher.handle, limit=settings.database_pool_size)
         core.dispatcher_entry = in_flight
         main = asyncio.current_task()
         assert main is not None
