@@ -7,8 +7,10 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from bot.app import Core, build_core, serve
+from bot.app import Core, build_core, load_knowledge_store, serve
 from bot.errors import ConfigError
+from bot.knowledge_store import KnowledgeStore
+from bot.lease import ActiveLease
 from bot.messages import IncomingMessage
 from bot.ports import ChatAdapter
 from bot.settings import Settings
@@ -99,7 +101,27 @@ def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
 
 
 async def run_configured(settings: Settings) -> None:
-    core = await build_core(settings)
+    """Serve the configured channels; on PostgreSQL only while holding the active lease."""
+    lease = ActiveLease.for_url(settings.database_url)
+    if lease is None:
+        await _serve_active(settings)
+        return
+    try:
+        # Knowledge first, so a standby that takes over only opens the database and starts.
+        knowledge = await asyncio.to_thread(load_knowledge_store, settings)
+        await lease.acquire()
+        await _serve_active(settings, knowledge=knowledge, lease=lease)
+    finally:
+        await lease.release()
+
+
+async def _serve_active(
+    settings: Settings,
+    *,
+    knowledge: KnowledgeStore | None = None,
+    lease: ActiveLease | None = None,
+) -> None:
+    core = await build_core(settings, knowledge=knowledge)
     try:
         adapters = configured_adapters(settings, core)
         if not adapters:
@@ -120,6 +142,7 @@ async def run_configured(settings: Settings) -> None:
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop)
+        keeper = asyncio.create_task(lease.hold(stop)) if lease is not None else None
         log.info("serving on %s", ", ".join(a.name for a in adapters))
         try:
             await serve(core, adapters, watch_knowledge=True)
@@ -128,6 +151,8 @@ async def run_configured(settings: Settings) -> None:
             spent = loop.time() - stop_asked[0] if stop_asked else 0.0
             await in_flight.drain(max(0.5, STOP_BUDGET_SECONDS - spent))
         finally:
+            if keeper is not None:
+                keeper.cancel()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
     finally:

@@ -28,12 +28,12 @@ START_TIMEOUT = 180.0
 CHATS = [910_000 + n for n in range(30)]
 
 
-def _env(tg: TelegramDouble, database: Path) -> dict[str, str]:
+def _env(tg: TelegramDouble, database: Path | str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         LOTSE_TELEGRAM_TOKEN=tg.token,
         LOTSE_TELEGRAM_BASE_URL=tg.base_url,
-        LOTSE_DATABASE_URL=f"sqlite:///{database}",
+        LOTSE_DATABASE_URL=database if isinstance(database, str) else f"sqlite:///{database}",
         LOTSE_SEMANTIC="0",
         LOTSE_LOG_LEVEL="INFO",
         OMP_NUM_THREADS="1",
@@ -44,7 +44,7 @@ def _env(tg: TelegramDouble, database: Path) -> dict[str, str]:
 
 @asynccontextmanager
 async def lotse_run(
-    tg: TelegramDouble, database: Path, log: Path
+    tg: TelegramDouble, database: Path | str, log: Path
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`lotse run` as a child process; killed at the end if the test did not stop it."""
     with log.open("ab") as out:
@@ -70,20 +70,20 @@ def _polls(tg: TelegramDouble) -> int:
     return sum(1 for call in tg.requests if call.method == "getUpdates")
 
 
-async def _started(tg: TelegramDouble, log: Path) -> None:
+async def started(tg: TelegramDouble, log: Path) -> None:
     """Wait until the new process polls (a getUpdates after the ones seen so far)."""
     before = _polls(tg)
     try:
         await tg.wait_for(lambda: _polls(tg) > before, "a poll", timeout=START_TIMEOUT)
     except AssertionError:
-        pytest.fail("lotse run did not start:\n" + _tail(log))
+        pytest.fail("lotse run did not start:\n" + tail(log))
 
 
-def _tail(log: Path) -> str:
+def tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:]
 
 
-def _texts_by_chat(tg: TelegramDouble) -> dict[int, list[str]]:
+def texts_by_chat(tg: TelegramDouble) -> dict[int, list[str]]:
     by_chat: dict[int, list[str]] = {chat: [] for chat in CHATS}
     for call in tg.sent_by("sendMessage"):
         chat = int(call.params["chat_id"])
@@ -98,7 +98,7 @@ async def test_crash_sigkill_mid_burst_loses_nothing(
     tg = telegram_double
     database, log = tmp_path / "lotse.sqlite3", tmp_path / "lotse.log"
     async with lotse_run(tg, database, log) as first:
-        await _started(tg, log)
+        await started(tg, log)
         for chat in CHATS:
             tg.user_says(chat, "Hallo", language_code="de")
         await tg.wait_for(lambda: len(tg.sent) >= 8, "8 replies", timeout=60)
@@ -108,17 +108,17 @@ async def test_crash_sigkill_mid_burst_loses_nothing(
     assert sent_before_kill < len(CHATS), "the kill came after the burst; nothing was tested"
 
     async with lotse_run(tg, database, log) as second:
-        await _started(tg, log)
+        await started(tg, log)
 
         def all_answered() -> bool:
-            return all(_texts_by_chat(tg).values())
+            return all(texts_by_chat(tg).values())
 
         await tg.wait_for(all_answered, "every chat answered", timeout=120)
         await asyncio.sleep(1.0)  # anything sent twice would come now
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), 15) == 0
 
-    by_chat = _texts_by_chat(tg)
+    by_chat = texts_by_chat(tg)
     duplicates = {
         chat: sum(n - 1 for n in Counter(texts).values()) for chat, texts in by_chat.items()
     }
@@ -137,24 +137,24 @@ async def test_crash_stop_within_10s_while_telegram_hangs(
     database, log = tmp_path / "lotse.sqlite3", tmp_path / "lotse.log"
     chat = CHATS[0]
     async with lotse_run(tg, database, log) as first:
-        await _started(tg, log)
+        await started(tg, log)
         # Every send and poll from now on hangs for a minute: Telegram is unreachable.
         tg.stall_next("sendMessage", seconds=60, times=20)
         tg.stall_next("getUpdates", seconds=60, times=20)
         tg.user_says(chat, "Hallo", language_code="de")
         await tg.wait_for_request("sendMessage", timeout=60)
-        started = time.monotonic()
+        stop_asked = time.monotonic()
         first.send_signal(signal.SIGTERM)
         await asyncio.wait_for(first.wait(), 30)
-        stop_seconds = time.monotonic() - started
+        stop_seconds = time.monotonic() - stop_asked
     assert stop_seconds < 10, f"stopping took {stop_seconds:.1f}s"
-    assert _texts_by_chat(tg)[chat] == []
+    assert texts_by_chat(tg)[chat] == []
 
     tg.clear_faults()
     async with lotse_run(tg, database, log) as second:
-        await _started(tg, log)
-        await tg.wait_for(lambda: bool(_texts_by_chat(tg)[chat]), "the kept reply", timeout=60)
+        await started(tg, log)
+        await tg.wait_for(lambda: bool(texts_by_chat(tg)[chat]), "the kept reply", timeout=60)
         second.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.wait(), 15)
-    texts = _texts_by_chat(tg)[chat]
+    texts = texts_by_chat(tg)[chat]
     assert len(texts) == len(set(texts))
