@@ -350,6 +350,17 @@ class TelegramAdapter:
     async def send(self, to: ConversationRef, reply: Reply) -> None:
         """Deliver ``reply``: its text (split to fit), buttons, venue and document, in order.
         Each Bot API call is retried on its own, so a retry never repeats a delivered part."""
+        await self.send_parts(to, reply, skip=0, part_sent=_nothing)
+
+    async def send_parts(
+        self,
+        to: ConversationRef,
+        reply: Reply,
+        *,
+        skip: int,
+        part_sent: Callable[[int], Awaitable[None]],
+    ) -> None:
+        """``bot.ports.PartwiseSender``: the parts after the first ``skip``, each reported."""
         if not self._running:
             raise DeliveryError("the Telegram adapter is not running")
         if to.channel != CHANNEL:
@@ -362,7 +373,17 @@ class TelegramAdapter:
         bot = self._application.bot
         chunks = split_text(reply_text(reply))
         markup = reply_markup(reply)
+        part = 0
+
+        async def sent() -> None:
+            nonlocal part
+            part += 1
+            await part_sent(part)
+
         for index, chunk in enumerate(chunks):
+            if part < skip:
+                part += 1
+                continue
             keyboard = markup if index == len(chunks) - 1 else None
             send = functools.partial(
                 bot.send_message,
@@ -372,7 +393,10 @@ class TelegramAdapter:
                 message_thread_id=thread,
             )
             await self._call("sendMessage", send)
-        if reply.venue is not None:
+            await sent()
+        if reply.venue is not None and part < skip:
+            part += 1
+        elif reply.venue is not None:
             venue = reply.venue
             send_venue = functools.partial(
                 bot.send_venue,
@@ -384,7 +408,8 @@ class TelegramAdapter:
                 message_thread_id=thread,
             )
             await self._call("sendVenue", send_venue)
-        if reply.document is not None:
+            await sent()
+        if reply.document is not None and part >= skip:
             doc = reply.document
             upload = InputFile(doc.content, filename=doc.filename)
             upload.mimetype = doc.mime_type  # PTB would guess it from the file name
@@ -392,6 +417,7 @@ class TelegramAdapter:
                 bot.send_document, chat_id, document=upload, message_thread_id=thread
             )
             await self._call("sendDocument", send_doc)
+            await sent()
 
     async def open_thread(self, chat: ConversationRef, title: str) -> str:
         """``bot.ports.ThreadOpener``: a new topic in a forum group; returns its thread id."""
@@ -476,6 +502,10 @@ class TokenRedactor(logging.Filter):
             record.msg = message.replace(self._token, "<token>")
             record.args = None
         return True
+
+
+async def _nothing(_: int) -> None:
+    """``part_sent`` for a plain ``send``: nothing to mark."""
 
 
 def _thread(to: ConversationRef) -> int | None:

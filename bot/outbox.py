@@ -24,7 +24,7 @@ from bot.messages import (
     Reply,
     Venue,
 )
-from bot.ports import ChatAdapter, Clock, delivery_key
+from bot.ports import ChatAdapter, Clock, PartwiseSender, delivery_key
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow
 
@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 
 _INSERT = insert(OutboxRow)
 _DELETE = delete(OutboxRow).where(OutboxRow.id == bindparam("id"))
+_PARTS_SENT = (
+    update(OutboxRow)
+    .where(OutboxRow.id == bindparam("row_id"))
+    .values(parts_sent=bindparam("parts"))
+)
 
 
 def reply_to_json(reply: Reply) -> str:
@@ -196,12 +201,12 @@ class Outbox:
         pending = [
             (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id),
                                    thread_id=r.thread_id),
-             reply_from_json(r.payload))
+             reply_from_json(r.payload), r.parts_sent)
             for r in rows
         ]  # fmt: skip
         sent = 0
-        for outgoing_id, to, reply in pending:
-            sent += await self._send(outgoing_id, to, reply)
+        for outgoing_id, to, reply, parts_sent in pending:
+            sent += await self._send(outgoing_id, to, reply, skip=parts_sent)
         return sent
 
     async def parked(self) -> list[tuple[str, str]]:
@@ -232,7 +237,9 @@ class Outbox:
             )
         return False if stored is not None else None
 
-    async def _send(self, outgoing_id: str, to: ConversationRef, reply: Reply) -> int:
+    async def _send(
+        self, outgoing_id: str, to: ConversationRef, reply: Reply, *, skip: int = 0
+    ) -> int:
         adapter = self._adapters.get(to.channel)
         if adapter is None:
             log.warning(
@@ -241,8 +248,16 @@ class Outbox:
             await self._release(outgoing_id, failed=False)
             return 0
         token = delivery_key.set(outgoing_id)
+
+        async def part_sent(parts: int) -> None:
+            # Each part is marked as soon as it is out: a crash re-sends only the part in hand.
+            await self._database.execute(_PARTS_SENT, {"row_id": outgoing_id, "parts": parts})
+
         try:
-            await adapter.send(to, reply)
+            if isinstance(adapter, PartwiseSender):
+                await adapter.send_parts(to, reply, skip=skip, part_sent=part_sent)
+            else:
+                await adapter.send(to, reply)
         except PermanentDeliveryError as exc:
             await self._park(outgoing_id, to.channel, exc.reason)
             return 0

@@ -37,6 +37,24 @@ class ChatAdapter(Protocol):
 
 
 @runtime_checkable
+class PartwiseSender(Protocol):
+    """A channel that delivers a reply as several messages (text parts, venue, document) and
+    can report each one, so the outbox marks them one by one and a retry skips the sent ones."""
+
+    async def send_parts(
+        self,
+        to: ConversationRef,
+        reply: Reply,
+        *,
+        skip: int,
+        part_sent: Callable[[int], Awaitable[None]],
+    ) -> None:
+        """Deliver the parts after the first ``skip``; after each, await ``part_sent`` with the
+        number of parts delivered so far. Raises ``bot.errors.DeliveryError`` like ``send``."""
+        ...
+
+
+@runtime_checkable
 class ThreadOpener(Protocol):
     """A channel that can open a new thread in a group chat (a Telegram forum topic)."""
 

@@ -88,3 +88,5 @@ class OutboxRow(Base):
     """Set while one sender owns the row (a lease), so no other sends it at the same time."""
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     parked_reason: Mapped[str | None] = mapped_column(String(200))
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    """Parts of the reply already delivered (texts, venue, document), skipped on a retry."""

@@ -13,11 +13,11 @@ import pytest
 from adapters.matrix import transaction_id
 from bot.clock import FrozenClock
 from bot.errors import DeliveryError
-from bot.messages import ChannelName, ChatId, ConversationRef, Outgoing, Reply
+from bot.messages import ChannelName, ChatId, ConversationRef, Document, Outgoing, Reply
 from bot.outbox import MAX_ATTEMPTS, Outbox, backoff, enqueue_all, parked_counts
 from bot.ports import MessageHandler, delivery_key
 from bot.storage.database import Database
-from tests.adapters.telegram_harness import CHAT, conversation, running
+from tests.adapters.telegram_harness import CHAT, ICS, VENUE, conversation, running
 from tests.doubles.telegram_api import TelegramDouble
 
 TO = ConversationRef(channel=ChannelName("flaky"), chat_id=ChatId("5551234"))
@@ -169,3 +169,23 @@ def test_matrix_transaction_id_is_stable_per_row_and_part() -> None:
     assert first != transaction_id("matrix:!room:1:0", "file")
     assert first != transaction_id("matrix:!room:1:1", "text")
     assert transaction_id(None, "text") is None
+
+
+async def test_parts_of_a_reply_are_marked_one_by_one(
+    database: Database, clock: FrozenClock, telegram_double: TelegramDouble
+) -> None:
+    tg = telegram_double
+    tg.fail_next("sendVenue", status=500, times=3)  # the adapter gives up after 3 attempts
+    document = Document(filename="termin.ics", mime_type="text/calendar", content=ICS)
+    reply = Reply(text="Ihr Termin", venue=VENUE, document=document)
+    item = Outgoing(to=conversation(CHAT), reply=reply, id="f:1:0")
+    async with running(tg, max_attempts=3) as bot:
+        outbox = Outbox(database, {"telegram": bot.adapter}, clock)
+        async with database.unit_of_work() as session:
+            await enqueue_all(session, (item,), clock.now())
+        await outbox.deliver((item,))
+        assert [c.method for c in tg.sent] == ["sendMessage"]
+        clock.advance(backoff(1))
+        assert await outbox.flush() == 1
+    # The text went out once; the retry sent only the venue and the document.
+    assert [c.method for c in tg.sent] == ["sendMessage", "sendVenue", "sendDocument"]

@@ -1,4 +1,4 @@
-"""Outbox delivery state: claims with a lease, attempts with back-off, parked rows.
+"""Outbox delivery state: claims with a lease, attempts with back-off, parked rows, parts sent.
 
 Revision ID: 0005
 Revises: 0004
@@ -25,12 +25,16 @@ def upgrade() -> None:
         batch.add_column(sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("parked_reason", sa.String(200), nullable=True))
+        batch.add_column(
+            sa.Column("parts_sent", sa.Integer(), nullable=False, server_default="0")
+        )
         batch.create_index("ix_outbox_status", ["status"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.drop_index("ix_outbox_status")
+        batch.drop_column("parts_sent")
         batch.drop_column("parked_reason")
         batch.drop_column("next_attempt_at")
         batch.drop_column("claimed_until")
