@@ -86,12 +86,29 @@ class Router:
     def set_feedback_handler(self, handler: IntentHandler) -> None:
         self._feedback_handler = handler
 
+    # -- understanding ahead of the unit of work (back-pressure) ---------------------------
+
+    def understand_ahead(
+        self, message: IncomingMessage, state: ConversationState
+    ) -> Understood | None:
+        """The CPU-bound part of ``route``, run before the unit of work opens so no database
+        connection is held meanwhile; ``route`` uses it when given (same text, same state)."""
+        _, _, understanding = self._knowledge()
+        text = clean((message.text or "")[: MAX_CHARS * 4])[:MAX_CHARS]
+        if self._picked_choice(message, text, state) is not None:
+            return None
+        if not has_words(text) or text.startswith("/"):
+            return None
+        return understanding.understand(text, hints=(state.lang, message.lang_hint))
+
     async def route(
         self,
         message: IncomingMessage,
         state: ConversationState,
         session: AsyncSession,
         now: datetime,
+        *,
+        ahead: Understood | None = None,
     ) -> Turn:
         kb, texts, understanding = self._knowledge()
         raw = message.text or ""
@@ -101,7 +118,9 @@ class Router:
         choice = self._picked_choice(message, text, state)
         understood: Understood | None = None
         if choice is None and has_words(text) and not text.startswith("/"):
-            understood = understanding.understand(text, hints=(state.lang, message.lang_hint))
+            understood = ahead or understanding.understand(
+                text, hints=(state.lang, message.lang_hint)
+            )
         lang = self._language(state, understood, message, texts)
         ctx = TurnContext(
             message=message,

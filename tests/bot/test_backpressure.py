@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Sequence
 
+import pytest
+from sqlalchemy import text
+
+from adapters.memory import MemoryAdapter
+from bot.app import build_core
+from bot.clock import FrozenClock
+from bot.knowledge_store import KnowledgeStore
 from bot.messages import ChannelName, ChatId, ConversationRef, IncomingMessage, MessageKind, UserId
 from bot.runner import InFlight
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.turn import Understood
+from bot.understanding import Understanding
 
 
 def _message(n: int) -> IncomingMessage:
@@ -47,3 +57,46 @@ def test_backpressure_pool_size_comes_from_settings() -> None:
         "postgresql://lotse@127.0.0.1/lotse", pool_size=settings.database_pool_size
     )
     assert database.engine.pool.size() == 25  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def postgres_url(postgres_database: str) -> AsyncIterator[str]:
+    async def wipe() -> None:
+        database = Database(postgres_database)
+        async with database.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await database.close()
+
+    await wipe()
+    yield postgres_database
+    await wipe()
+
+
+@pytest.mark.postgres
+async def test_backpressure_understanding_runs_with_no_connection_held(
+    postgres_url: str,
+    knowledge_store: KnowledgeStore,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    memory = MemoryAdapter()
+    settings = Settings(database_url=postgres_url)
+    core = await build_core(settings, adapters=(memory,), clock=clock, knowledge=knowledge_store)
+    memory.bind(core.dispatcher)
+    held: list[int] = []
+    understand = Understanding.understand
+
+    def observed(
+        self: Understanding, text: str, *, hints: Sequence[str | None] = ()
+    ) -> Understood:
+        held.append(core.database.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return understand(self, text, hints=hints)
+
+    monkeypatch.setattr(Understanding, "understand", observed)
+    try:
+        replies = await memory.say("dana", "wo muss ich mich anmelden")
+    finally:
+        await core.close()
+    assert replies
+    assert held == [0], "understood once, with no pooled connection checked out"
