@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.matrix_events import THUMBS_DOWN, THUMBS_UP
+from bot.errors import PermanentDeliveryError
 from bot.messages import ChatId, ConversationRef, IncomingMessage, Reply
 from bot.ports import delivery_key
 from tests.adapters.matrix.matrix_user import MatrixUser
@@ -41,3 +42,16 @@ async def test_matrix_resend_of_an_outbox_row_is_stored_once(
     assert [
         e["content"].get("body", e["content"].get("m.relates_to", {}).get("key")) for e in events
     ] == ["Einmal, bitte", THUMBS_UP, THUMBS_DOWN, "Danach"]
+
+
+async def test_permanent_matrix_forbidden_is_a_permanent_delivery_error(
+    synapse: Synapse, user: MatrixUser, bot_account: MatrixAccount
+) -> None:
+    adapter = make_adapter(synapse, bot_account, MemoryStore())
+    foreign_room = await user.create_room([], direct=False)
+    elsewhere = ConversationRef(channel=adapter.name, chat_id=ChatId(foreign_room))
+    async with running(adapter, _ignore):
+        with pytest.raises(PermanentDeliveryError) as refused:
+            await adapter.send(elsewhere, Reply(text="hallo"))
+    # The reason the outbox stores and logs names the error, not the room.
+    assert refused.value.reason == "Matrix M_FORBIDDEN"
