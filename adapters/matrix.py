@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import re
+import uuid
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -36,7 +37,12 @@ from adapters.matrix_events import (
     strip_reply_fallback,
     url_quoted,
 )
-from bot.errors import AuthenticationError, ChannelError, DeliveryError
+from bot.errors import (
+    AuthenticationError,
+    ChannelError,
+    DeliveryError,
+    PermanentDeliveryError,
+)
 from bot.messages import (
     ChannelName,
     ChatId,
@@ -46,7 +52,7 @@ from bot.messages import (
     Reply,
     UserId,
 )
-from bot.ports import KeyValueStore, MessageHandler
+from bot.ports import KeyValueStore, MessageHandler, delivery_key
 
 logger = logging.getLogger(__name__)
 
@@ -186,12 +192,18 @@ class MatrixAdapter:
 
     async def _send(self, client: AsyncClient, room_id: str, reply: Reply) -> None:
         event_id = await self._room_send(
-            client, room_id, "m.room.message", {"msgtype": "m.text", "body": render_text(reply)}
+            client,
+            room_id,
+            "m.room.message",
+            {"msgtype": "m.text", "body": render_text(reply)},
+            part="text",
         )
         if reply.feedback:
             for key in (THUMBS_UP, THUMBS_DOWN):
                 relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
-                await self._room_send(client, room_id, "m.reaction", {"m.relates_to": relation})
+                await self._room_send(
+                    client, room_id, "m.reaction", {"m.relates_to": relation}, part=key
+                )
         if reply.document is not None:
             document = reply.document
             content_uri = await self._upload(
@@ -204,7 +216,7 @@ class MatrixAdapter:
                 "url": content_uri,
                 "info": {"mimetype": document.mime_type, "size": len(document.content)},
             }
-            await self._room_send(client, room_id, "m.room.message", content)
+            await self._room_send(client, room_id, "m.room.message", content, part="file")
 
     # -- connection -------------------------------------------------------------------------
 
@@ -417,13 +429,26 @@ class MatrixAdapter:
     # -- sending ----------------------------------------------------------------------------
 
     async def _room_send(
-        self, client: AsyncClient, room_id: str, event_type: str, content: dict[str, Any]
+        self,
+        client: AsyncClient,
+        room_id: str,
+        event_type: str,
+        content: dict[str, Any],
+        *,
+        part: str = "",
     ) -> str:
         try:
-            answer = await client.room_send(room_id, event_type, content)
+            answer = await client.room_send(
+                room_id, event_type, content, tx_id=transaction_id(delivery_key.get(), part)
+            )
         except (aiohttp.ClientError, TimeoutError, LocalProtocolError) as error:
             raise DeliveryError(f"Matrix send to {room_id} failed: {error!r}") from error
         if isinstance(answer, ErrorResponse):
+            if answer.status_code in PERMANENT_ERRCODES:
+                raise PermanentDeliveryError(
+                    f"Matrix send to {room_id} failed: {answer}",
+                    reason=f"Matrix {answer.status_code}",
+                )
             raise DeliveryError(f"Matrix send to {room_id} failed: {answer}")
         return str(answer.event_id)
 
@@ -439,3 +464,17 @@ class MatrixAdapter:
         if not isinstance(answer, UploadResponse):
             raise DeliveryError(f"Matrix upload failed: {answer}")
         return str(answer.content_uri)
+
+
+PERMANENT_ERRCODES: Final = frozenset(
+    {"M_FORBIDDEN", "M_NOT_FOUND", "M_BAD_JSON", "M_NOT_JSON", "M_TOO_LARGE"}
+)
+"""Matrix errors that a retry cannot fix (not in the room, no such room, a malformed event)."""
+
+
+def transaction_id(key: str | None, part: str) -> str | None:
+    """A stable transaction id for one part of one outbox row, so Synapse stores a re-sent
+    part once; ``None`` (a fresh id) for sends outside the outbox."""
+    if key is None:
+        return None
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"lotse-outbox:{key}:{part}").hex

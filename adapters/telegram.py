@@ -15,13 +15,21 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from adapters.telegram_replies import FEEDBACK_DATA, reply_markup, reply_text, split_text
 from adapters.telegram_updates import CHANNEL, ChatOrderedUpdateProcessor, incoming_from_update
-from bot.errors import AuthenticationError, ChannelError, DeliveryError
+from adapters.telegram_webhook import WebhookServer
+from bot.errors import AuthenticationError, ChannelError, DeliveryError, PermanentDeliveryError
 from bot.messages import ChannelName, ConversationRef, Reply
 from bot.ports import MessageHandler
 
@@ -35,6 +43,10 @@ T = TypeVar("T")
 _App = Application[Any, Any, Any, Any, Any, Any]
 
 ALLOWED_UPDATES = ("message", "callback_query")
+HANDLING_GRACE_SECONDS = 3.0
+"""How long a stop lets the updates in hand finish; the rest is fetched again next start."""
+CONFIRM_TIMEOUT_SECONDS = 2.0
+"""How long a stop waits to confirm handled updates to Telegram (which may be unreachable)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +103,11 @@ class TelegramAdapter:
         self._redactor = TokenRedactor(token)
         self._running = False
         self._ready = asyncio.Event()
+        self._poller: asyncio.Task[None] | None = None
+        self._webhook_server: WebhookServer | None = None
+        self._offset: int | None = None
+        self._handling = False
+        self._stopping = False
         builder = (
             ApplicationBuilder()
             .token(token)
@@ -143,7 +160,12 @@ class TelegramAdapter:
                         "Telegram adapter running (%s)", "webhook" if self._webhook else "polling"
                     )
                     self._ready.set()
-                    await asyncio.Event().wait()
+                    if self._webhook is None:
+                        self._poller = asyncio.create_task(self._poll(app), name="telegram-poll")
+                        # Shielded: a stop lets the batch in hand finish (see _stop).
+                        await asyncio.shield(self._poller)
+                    else:
+                        await asyncio.Event().wait()
                 finally:
                     # Updates fetched before the stop are still handled, and may still reply.
                     await self._stop(app)
@@ -159,29 +181,123 @@ class TelegramAdapter:
             await app.bot.shutdown()
 
     async def _start_receiving(self, app: _App) -> None:
-        updater = app.updater
-        assert updater is not None
         if self._webhook is None:
-            await updater.start_polling(
-                timeout=timedelta(seconds=self._poll_timeout),
-                bootstrap_retries=3,
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=_log_polling_error,
-            )
+            # Own polling instead of the Updater's: an update is confirmed to Telegram (the
+            # next getUpdates offset) only once it was handled, so a crash loses none.
+            await self._call("deleteWebhook", app.bot.delete_webhook)
             return
+        # Own webhook server: a post is answered 200 only after its update was handled.
         hook = self._webhook
-        await updater.start_webhook(
+
+        async def handle(data: dict[str, Any]) -> None:
+            update = Update.de_json(data, app.bot)
+            await app.update_processor.process_update(update, app.process_update(update))
+
+        secret = hook.secret_token or secrets.token_urlsafe(32)
+        self._webhook_server = WebhookServer(
             listen=hook.listen,
             port=hook.port,
-            url_path=hook.local_path,
-            webhook_url=hook.public_url,
-            secret_token=hook.secret_token or secrets.token_urlsafe(32),
-            bootstrap_retries=3,
+            path=hook.local_path,
+            secret_token=secret,
+            handle=handle,
+            shutdown_timeout=HANDLING_GRACE_SECONDS,
+        )
+        await self._webhook_server.start()
+        set_webhook = functools.partial(
+            app.bot.set_webhook,
+            url=hook.public_url,
+            secret_token=secret,
             allowed_updates=ALLOWED_UPDATES,
         )
+        await self._call("setWebhook", set_webhook)
 
-    @staticmethod
-    async def _stop(app: _App) -> None:
+    # -- polling with confirmation after handling (delivery guarantees) ------------------------
+
+    async def _poll(self, app: _App) -> None:
+        """Fetch updates and hand each to PTB; confirm a batch only after it was handled.
+
+        Telegram forgets an update once a later getUpdates names a higher offset. Each batch
+        is handled to the end (its messages committed and their replies in the outbox)
+        before that offset is sent, so a crash before then gets the batch again; the core
+        drops the ones it already committed (processed message ids)."""
+        delay = self._backoff
+        while not self._stopping:
+            try:
+                updates = await app.bot.get_updates(
+                    offset=self._offset,
+                    timeout=timedelta(seconds=self._poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            except InvalidToken:
+                raise
+            except RetryAfter as exc:
+                _log_polling_error(exc)
+                await asyncio.sleep(min(_seconds(exc.retry_after), self._max_retry_after))
+                continue
+            except TelegramError as exc:
+                _log_polling_error(exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._max_backoff)
+                continue
+            delay = self._backoff
+            if updates:
+                self._handling = True
+                try:
+                    await self._handle_batch(app, updates)
+                finally:
+                    self._handling = False
+
+    async def _handle_batch(self, app: _App, updates: tuple[Update, ...]) -> None:
+        """Handle a batch (chats at once, each chat in order); move the offset past every
+        update handled without a gap, also when a stop cancels the batch half-way."""
+        done: set[int] = set()
+
+        async def one(update: Update) -> None:
+            await app.update_processor.process_update(update, app.process_update(update))
+            done.add(update.update_id)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for update in updates:
+                    group.create_task(one(update))
+        finally:
+            for update in sorted(updates, key=lambda u: u.update_id):
+                if update.update_id not in done:
+                    break
+                self._offset = update.update_id + 1
+
+    async def _confirm(self, app: _App) -> None:
+        """On stop, tell Telegram which updates were handled; bounded, as it may be away."""
+        if self._offset is None:
+            return
+        try:
+            async with asyncio.timeout(CONFIRM_TIMEOUT_SECONDS):
+                await app.bot.get_updates(
+                    offset=self._offset,
+                    timeout=0,
+                    read_timeout=CONFIRM_TIMEOUT_SECONDS,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+        except (TelegramError, TimeoutError) as exc:
+            # Not lost: Telegram sends them again and the core drops the duplicates.
+            log.info("could not confirm handled updates on stop (%s)", type(exc).__name__)
+
+    async def _stop(self, app: _App) -> None:
+        if self._poller is not None:
+            # Stop fetching at once; a batch in hand may finish within the grace period.
+            self._stopping = True
+            if not self._handling:
+                self._poller.cancel()
+            await asyncio.wait({self._poller}, timeout=HANDLING_GRACE_SECONDS)
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._stopping = False
+            self._poller = None
+            if self._offset is not None:
+                await self._confirm(app)
+        if self._webhook_server is not None:
+            await self._webhook_server.stop()
+            self._webhook_server = None
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -238,6 +354,17 @@ class TelegramAdapter:
     async def send(self, to: ConversationRef, reply: Reply) -> None:
         """Deliver ``reply``: its text (split to fit), buttons, venue and document, in order.
         Each Bot API call is retried on its own, so a retry never repeats a delivered part."""
+        await self.send_parts(to, reply, skip=0, part_sent=_nothing)
+
+    async def send_parts(
+        self,
+        to: ConversationRef,
+        reply: Reply,
+        *,
+        skip: int,
+        part_sent: Callable[[int], Awaitable[None]],
+    ) -> None:
+        """``bot.ports.PartwiseSender``: the parts after the first ``skip``, each reported."""
         if not self._running:
             raise DeliveryError("the Telegram adapter is not running")
         if to.channel != CHANNEL:
@@ -250,7 +377,17 @@ class TelegramAdapter:
         bot = self._application.bot
         chunks = split_text(reply_text(reply))
         markup = reply_markup(reply)
+        part = 0
+
+        async def sent() -> None:
+            nonlocal part
+            part += 1
+            await part_sent(part)
+
         for index, chunk in enumerate(chunks):
+            if part < skip:
+                part += 1
+                continue
             keyboard = markup if index == len(chunks) - 1 else None
             send = functools.partial(
                 bot.send_message,
@@ -260,7 +397,10 @@ class TelegramAdapter:
                 message_thread_id=thread,
             )
             await self._call("sendMessage", send)
-        if reply.venue is not None:
+            await sent()
+        if reply.venue is not None and part < skip:
+            part += 1
+        elif reply.venue is not None:
             venue = reply.venue
             send_venue = functools.partial(
                 bot.send_venue,
@@ -272,7 +412,8 @@ class TelegramAdapter:
                 message_thread_id=thread,
             )
             await self._call("sendVenue", send_venue)
-        if reply.document is not None:
+            await sent()
+        if reply.document is not None and part >= skip:
             doc = reply.document
             upload = InputFile(doc.content, filename=doc.filename)
             upload.mimetype = doc.mime_type  # PTB would guess it from the file name
@@ -280,6 +421,7 @@ class TelegramAdapter:
                 bot.send_document, chat_id, document=upload, message_thread_id=thread
             )
             await self._call("sendDocument", send_doc)
+            await sent()
 
     async def open_thread(self, chat: ConversationRef, title: str) -> str:
         """``bot.ports.ThreadOpener``: a new topic in a forum group; returns its thread id."""
@@ -312,14 +454,18 @@ class TelegramAdapter:
                     raise DeliveryError(f"Telegram {what}: flood wait of {wait:.0f}s") from exc
             except InvalidToken:
                 raise AuthenticationError("Telegram rejected the bot token") from None
-            except BadRequest as exc:
-                raise DeliveryError(f"Telegram refused {what}: {exc.message}") from exc
+            except (BadRequest, Forbidden) as exc:
+                # 400 (chat not found, bad request) and 403 (blocked, kicked): for good.
+                raise PermanentDeliveryError(
+                    f"Telegram refused {what}: {exc.message}",
+                    reason=f"Telegram {what} {type(exc).__name__}: {exc.message}",
+                ) from exc
             except NetworkError as exc:
                 wait, delay = delay, min(delay * 2, self._max_backoff)
                 failure = exc
             except TelegramError as exc:
                 raise DeliveryError(f"Telegram refused {what}: {exc.message}") from exc
-            if attempt >= self._max_attempts:
+            if attempt >= self._max_attempts or not self._running:
                 raise DeliveryError(
                     f"Telegram {what} failed {attempt} times: {failure.message}"
                 ) from failure
@@ -360,6 +506,10 @@ class TokenRedactor(logging.Filter):
             record.msg = message.replace(self._token, "<token>")
             record.args = None
         return True
+
+
+async def _nothing(_: int) -> None:
+    """``part_sent`` for a plain ``send``: nothing to mark."""
 
 
 def _thread(to: ConversationRef) -> int | None:

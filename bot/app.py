@@ -76,11 +76,11 @@ async def build_core(
 ) -> Core:
     """Open the database (migrating it), load the knowledge base and wire the dispatcher."""
     clock = clock or SystemClock()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, pool_size=settings.database_pool_size)
     await database.migrate()
     if knowledge is None:
         knowledge = await asyncio.to_thread(load_knowledge_store, settings)
-    outbox = Outbox(database, {adapter.name: adapter for adapter in adapters})
+    outbox = Outbox(database, {adapter.name: adapter for adapter in adapters}, clock)
     router = Router(knowledge=knowledge)
     dispatcher = Dispatcher(
         database=database, router=router, outbox=outbox, clock=clock, texts=knowledge.texts
@@ -169,7 +169,7 @@ async def _flush_when_ready(core: Core, adapters: Sequence[ChatAdapter]) -> None
         wait_ready = getattr(adapter, "wait_ready", None)
         if wait_ready is not None:
             await wait_ready()
-    sent = await core.outbox.flush()
+    sent = await core.outbox.flush(at_start=True)
     if sent:
         log.info("sent %d reply(ies) left over from the last run", sent)
     while True:

@@ -22,7 +22,7 @@ from bot.state import ConversationState
 from bot.storage.database import Database
 from bot.storage.repositories import ConversationRepository, ProcessedMessages
 from bot.texts import Texts
-from bot.turn import Turn
+from bot.turn import Turn, Understood
 
 if TYPE_CHECKING:
     from bot.observability import Metrics
@@ -120,6 +120,7 @@ class Dispatcher:
     async def _process(self, message: IncomingMessage) -> tuple[Handled, tuple[Outgoing, ...]]:
         ref = message.conversation
         now = message.received_at or self._clock.now()
+        ahead = await self._understand_ahead(message)
         async with self._database.unit_of_work() as session:
             if not await ProcessedMessages(session).first_time(
                 ref.channel, message.message_id, now, owner_tag(ref.key)
@@ -134,7 +135,9 @@ class Dispatcher:
                 if turn is not None:
                     break
             if turn is None:
-                turn = await self._router.route(message, state, session, now)
+                ahead_fits = ahead is not None and ahead[0] == state
+                understood = ahead[1] if ahead is not None and ahead_fits else None
+                turn = await self._router.route(message, state, session, now, ahead=understood)
             if turn.forget:
                 await conversations.delete(ref)
             else:
@@ -153,6 +156,18 @@ class Dispatcher:
         if self.metrics is not None:
             self.metrics.handled(ref.channel, turn.state.lang)
         return Handled(duplicate=False, replies=turn.replies, intent=turn.intent), outgoing
+
+    async def _understand_ahead(
+        self, message: IncomingMessage
+    ) -> tuple[ConversationState, Understood | None] | None:
+        """On PostgreSQL, understand the message before the unit of work opens: the state is
+        read in a short transaction of its own, and the matcher (CPU-bound) then runs with no
+        pooled connection held. (SQLite has no pool to exhaust; there it costs a query.)"""
+        if self._database.is_sqlite or message.text is None:
+            return None
+        async with self._database.unit_of_work() as session:
+            state = await ConversationRepository(session).load(message.conversation)
+        return state, self._router.understand_ahead(message, state)
 
     async def _apology(self, message: IncomingMessage) -> tuple[Handled, tuple[Outgoing, ...]]:
         texts = self._texts()

@@ -31,6 +31,15 @@ class DeliveryError(ChannelError):
     """A reply could not be delivered."""
 
 
+class PermanentDeliveryError(DeliveryError):
+    """The channel refused a send for good (the user blocked the bot, the chat is gone, the
+    request is malformed): trying again cannot help. ``reason`` is short and names no chat."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class AuthenticationError(ChannelError):
     """The channel rejected the bot's credentials."""
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.errors import ChannelError
+from bot.clock import SystemClock
+from bot.errors import ChannelError, PermanentDeliveryError
 from bot.logcontext import conversation_tag
 from bot.messages import (
     ChannelName,
@@ -25,7 +27,7 @@ from bot.messages import (
     Venue,
 )
 from bot.owners import owner_tag
-from bot.ports import ChatAdapter
+from bot.ports import ChatAdapter, Clock, PartwiseSender, delivery_key
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow
 
@@ -36,6 +38,11 @@ log = logging.getLogger(__name__)
 
 _INSERT = insert(OutboxRow)
 _DELETE = delete(OutboxRow).where(OutboxRow.id == bindparam("id"))
+_PARTS_SENT = (
+    update(OutboxRow)
+    .where(OutboxRow.id == bindparam("row_id"))
+    .values(parts_sent=bindparam("parts"))
+)
 
 
 def reply_to_json(reply: Reply) -> str:
@@ -98,13 +105,58 @@ async def enqueue_all(session: AsyncSession, items: Sequence[Outgoing], now: dat
     await session.execute(_INSERT, rows)
 
 
-class Outbox:
-    """Delivers stored replies through the adapters, oldest first, and forgets delivered ones."""
+# -- delivery state: claims, back-off, parking (delivery guarantees) --------------------------
 
-    def __init__(self, database: Database, adapters: Mapping[str, ChatAdapter]) -> None:
+CLAIM_LEASE = timedelta(minutes=5)
+"""How long a sender owns a claimed row; longer than any send with its retries takes."""
+MAX_ATTEMPTS = 8
+"""Failed deliveries of one row before it is parked."""
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
+
+_PARKED: Counter[str] = Counter()
+
+
+def parked_counts() -> dict[str, int]:
+    """Rows parked by this process since start, per channel (for metrics)."""
+    return dict(_PARKED)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed delivery: 1, 2, 4 ... minutes, at most 1 h."""
+    wait: timedelta = BACKOFF_FIRST * 2 ** min(max(0, attempts - 1), 20)
+    return min(wait, BACKOFF_MAX)
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        OutboxRow.status == PENDING,
+        or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+    )
+
+
+PENDING = "pending"
+PARKED = "parked"
+
+
+class Outbox:
+    """Delivers stored replies through the adapters, oldest first, and forgets delivered ones.
+
+    A row is claimed before it is sent (a lease in ``claimed_until``, taken with a conditional
+    UPDATE; ``FOR UPDATE SKIP LOCKED`` when a batch is picked on PostgreSQL), so the periodic
+    retry never sends a row whose delivery is still under way. A permanent refusal parks the
+    row with its reason; a transient one backs off exponentially up to ``MAX_ATTEMPTS``."""
+
+    def __init__(
+        self,
+        database: Database,
+        adapters: Mapping[str, ChatAdapter],
+        clock: Clock | None = None,
+    ) -> None:
         self._database = database
         self._adapters = dict(adapters)
         self.metrics: Metrics | None = None
+        self._clock = clock or SystemClock()
 
     def attach(self, adapter: ChatAdapter) -> None:
         self._adapters[adapter.name] = adapter
@@ -115,7 +167,12 @@ class Outbox:
 
     async def deliver(self, outgoing: tuple[Outgoing, ...]) -> None:
         for item in outgoing:
-            await self._send(item.id, item.to, item.reply)
+            claimed = await self._claim(item.id)
+            if claimed is None:
+                # Not stored (an apology after a failed turn): sent once, nothing to mark.
+                await self._send(item.id, item.to, item.reply)
+            elif claimed:
+                await self._send(item.id, item.to, item.reply)
 
     async def post(self, items: tuple[Outgoing, ...], now: datetime) -> None:
         """Send messages that no incoming message caused (reminders, staff notices): stored
@@ -124,26 +181,73 @@ class Outbox:
             await enqueue_all(session, items, now)
         await self.deliver(items)
 
-    async def flush(self, older_than: datetime | None = None) -> int:
-        """Send what is left over (after a restart, or a failed delivery); returns how many."""
-        query = select(OutboxRow).order_by(OutboxRow.created_at, OutboxRow.id)
+    async def flush(self, older_than: datetime | None = None, *, at_start: bool = False) -> int:
+        """Send what is left over (after a restart, or a failed delivery); returns how many.
+
+        Only rows that are due and not claimed by a delivery under way are taken. ``at_start``
+        takes every pending row: claims and back-offs of the last run end with it."""
+        now = self._clock.now()
+        lease = now + CLAIM_LEASE
+        channels = list(self._adapters)
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == PENDING, OutboxRow.channel.in_(channels))
+            .order_by(OutboxRow.created_at, OutboxRow.id)
+        )
+        if not at_start:
+            query = query.where(_claimable(now)).where(
+                or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now)
+            )
         if older_than is not None:
             query = query.where(OutboxRow.created_at < older_than)
+        if not self._database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
         async with self._database.unit_of_work() as session:
             rows = (await session.execute(query)).scalars().all()
+            for row in rows:
+                row.claimed_until = lease
         pending = [
             (r.id, ConversationRef(channel=ChannelName(r.channel), chat_id=ChatId(r.chat_id),
                                    thread_id=r.thread_id),
-             reply_from_json(r.payload))
+             reply_from_json(r.payload), r.parts_sent)
             for r in rows
-            if r.channel in self._adapters
         ]  # fmt: skip
         sent = 0
-        for outgoing_id, to, reply in pending:
-            sent += await self._send(outgoing_id, to, reply)
+        for outgoing_id, to, reply, parts_sent in pending:
+            sent += await self._send(outgoing_id, to, reply, skip=parts_sent)
         return sent
 
-    async def _send(self, outgoing_id: str, to: ConversationRef, reply: Reply) -> int:
+    async def parked(self) -> list[tuple[str, str]]:
+        """(row id, reason) of every parked row, oldest first."""
+        query = (
+            select(OutboxRow.id, OutboxRow.parked_reason)
+            .where(OutboxRow.status == PARKED)
+            .order_by(OutboxRow.created_at, OutboxRow.id)
+        )
+        async with self._database.unit_of_work() as session:
+            return [(i, r or "") for i, r in (await session.execute(query)).all()]
+
+    async def _claim(self, outgoing_id: str) -> bool | None:
+        """Take the row for this sender; False when another sender holds it or it is gone,
+        None when no such row was stored."""
+        now = self._clock.now()
+        statement = (
+            update(OutboxRow)
+            .where(OutboxRow.id == outgoing_id, _claimable(now))
+            .values(claimed_until=now + CLAIM_LEASE)
+        )
+        async with self._database.engine.begin() as connection:
+            result = await connection.execute(statement)
+            if result.rowcount:
+                return True
+            stored = await connection.scalar(
+                select(OutboxRow.id).where(OutboxRow.id == outgoing_id)
+            )
+        return False if stored is not None else None
+
+    async def _send(
+        self, outgoing_id: str, to: ConversationRef, reply: Reply, *, skip: int = 0
+    ) -> int:
         adapter = self._adapters.get(to.channel)
         if adapter is None:
             log.warning(
@@ -151,9 +255,22 @@ class Outbox:
                 to.channel,
                 conversation_tag(to.key),
             )
+            await self._release(outgoing_id, failed=False)
             return 0
+        token = delivery_key.set(outgoing_id)
+
+        async def part_sent(parts: int) -> None:
+            # Each part is marked as soon as it is out: a crash re-sends only the part in hand.
+            await self._database.execute(_PARTS_SENT, {"row_id": outgoing_id, "parts": parts})
+
         try:
-            await adapter.send(to, reply)
+            if isinstance(adapter, PartwiseSender):
+                await adapter.send_parts(to, reply, skip=skip, part_sent=part_sent)
+            else:
+                await adapter.send(to, reply)
+        except PermanentDeliveryError as exc:
+            await self._park(outgoing_id, to.channel, exc.reason)
+            return 0
         except ChannelError as exc:
             if self.metrics is not None:
                 self.metrics.delivery_failures.labels(to.channel).inc()
@@ -163,7 +280,42 @@ class Outbox:
                 conversation_tag(to.key),
                 type(exc).__name__,
             )
+            await self._release(outgoing_id, failed=True, channel=to.channel)
             return 0
+        finally:
+            delivery_key.reset(token)
         # Forgotten one by one right after each send, so a crash re-sends at most one reply.
         await self._database.execute(_DELETE, {"id": outgoing_id})
         return 1
+
+    async def _release(self, outgoing_id: str, *, failed: bool, channel: str = "") -> None:
+        """Give the claim back; after a failure, count it and wait (or park at the limit)."""
+        now = self._clock.now()
+        async with self._database.unit_of_work() as session:
+            row = await session.get(OutboxRow, outgoing_id)
+            if row is None:
+                return
+            row.claimed_until = None
+            if not failed:
+                return
+            row.attempts += 1
+            if row.attempts >= MAX_ATTEMPTS:
+                self._mark_parked(row, f"gave up after {row.attempts} attempts")
+            else:
+                row.next_attempt_at = now + backoff(row.attempts)
+
+    async def _park(self, outgoing_id: str, channel: str, reason: str) -> None:
+        async with self._database.unit_of_work() as session:
+            row = await session.get(OutboxRow, outgoing_id)
+            if row is not None:
+                row.attempts += 1
+                self._mark_parked(row, reason)
+
+    @staticmethod
+    def _mark_parked(row: OutboxRow, reason: str) -> None:
+        row.status = PARKED
+        row.claimed_until = None
+        row.parked_reason = reason[:200]
+        _PARKED[row.channel] += 1
+        # The row id names the conversation; the log names only the channel and the reason.
+        log.warning("a %s reply was parked, not retried: %s", row.channel, reason)

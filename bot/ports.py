@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -32,6 +33,24 @@ class ChatAdapter(Protocol):
 
     async def send(self, to: ConversationRef, reply: Reply) -> None:
         """Deliver one reply. Raises ``bot.errors.DeliveryError`` when it cannot."""
+        ...
+
+
+@runtime_checkable
+class PartwiseSender(Protocol):
+    """A channel that delivers a reply as several messages (text parts, venue, document) and
+    can report each one, so the outbox marks them one by one and a retry skips the sent ones."""
+
+    async def send_parts(
+        self,
+        to: ConversationRef,
+        reply: Reply,
+        *,
+        skip: int,
+        part_sent: Callable[[int], Awaitable[None]],
+    ) -> None:
+        """Deliver the parts after the first ``skip``; after each, await ``part_sent`` with the
+        number of parts delivered so far. Raises ``bot.errors.DeliveryError`` like ``send``."""
         ...
 
 
@@ -68,3 +87,9 @@ class StaffNotifier(Protocol):
         """True when notices for the office reach a person: some staff room serves it, and
         every room in ``rooms`` (room chat ids or staff member names) is configured."""
         ...
+
+
+delivery_key: ContextVar[str | None] = ContextVar("delivery_key", default=None)
+"""Set by the outbox while it sends one of its rows (the row id). A channel with idempotent
+sends derives its keys from it (Matrix transaction ids), so a re-send of the same row is
+recognised by the server and not shown twice."""

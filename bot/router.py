@@ -122,12 +122,29 @@ class Router:
         office named in it (or a place to search near) may answer directly."""
         self._office_named = handler
 
+    # -- understanding ahead of the unit of work (back-pressure) ---------------------------
+
+    def understand_ahead(
+        self, message: IncomingMessage, state: ConversationState
+    ) -> Understood | None:
+        """The CPU-bound part of ``route``, run before the unit of work opens so no database
+        connection is held meanwhile; ``route`` uses it when given (same text, same state)."""
+        _, _, understanding = self._knowledge()
+        text = clean((message.text or "")[: MAX_CHARS * 4])[:MAX_CHARS]
+        if self._picked_choice(message, text, state) is not None:
+            return None
+        if not has_words(text) or text.startswith("/"):
+            return None
+        return understanding.understand(text, hints=(state.lang, message.lang_hint))
+
     async def route(
         self,
         message: IncomingMessage,
         state: ConversationState,
         session: AsyncSession,
         now: datetime,
+        *,
+        ahead: Understood | None = None,
     ) -> Turn:
         kb, texts, understanding = self._knowledge()
         raw = message.text or ""
@@ -138,10 +155,12 @@ class Router:
         understood: Understood | None = None
         if choice is None and has_words(text) and not text.startswith("/"):
             if self.metrics is None:
-                understood = understanding.understand(text, hints=(state.lang, message.lang_hint))
+                understood = ahead or understanding.understand(
+                    text, hints=(state.lang, message.lang_hint)
+                )
             else:
                 with self.metrics.understanding():
-                    understood = understanding.understand(
+                    understood = ahead or understanding.understand(
                         text, hints=(state.lang, message.lang_hint)
                     )
                 unknown = understood.intent == "unknown"

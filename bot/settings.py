@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     matrix_access_token: str | None = None
     matrix_device_id: str | None = None
     """Reuse one device across restarts (otherwise each password login makes a new one)."""
+    database_pool_size: int = 10
+    """PostgreSQL connections kept open; messages handled at once are bounded to it, the rest
+    wait their turn in order (back-pressure instead of pool time-outs)."""
     staff_roster: Path | None = None
     """A YAML file naming staff members, their offices, languages and channel ids."""
     unanswered_days: int = 30

@@ -150,9 +150,12 @@ class BookingService:
         now: datetime,
         minutes: int = HOLD_MINUTES,
         replaces_id: int | None = None,
+        keep_other_holds: bool = False,
     ) -> BookingRow:
         """Keep a desk at ``start`` for a while. Raises SlotTakenError when all desks are
-        taken: the unique key (slot, desk) decides, inside a savepoint per desk."""
+        taken: the unique key (slot, desk) decides, inside a savepoint per desk. A new hold
+        replaces the conversation's other holds, unless ``keep_other_holds`` (an offer from
+        the waiting list must not take away a hold the person is booking with)."""
         office, service = bookable.office, bookable.service
         local_day = start.astimezone(BERLIN).date()
         if start <= now or start not in self.slots(bookable, local_day, 1):
@@ -172,11 +175,12 @@ class BookingService:
                 BookingRow.hold_expires_at <= now,
             )
         )
-        await session.execute(
-            delete(BookingRow).where(
-                BookingRow.conversation == conversation, BookingRow.status == HELD
+        if not keep_other_holds:
+            await session.execute(
+                delete(BookingRow).where(
+                    BookingRow.conversation == conversation, BookingRow.status == HELD
+                )
             )
-        )
         for desk in range(1, service.desks + 1):
             row = BookingRow(
                 office_id=office.id,
@@ -314,16 +318,23 @@ class BookingService:
         """Hold a freed slot for the first person waiting; they leave the list."""
         if freed.start <= now:
             return None
-        waiting = await session.execute(
+        # Row locks on PostgreSQL: of two offers at once each takes the first person no other
+        # offer has locked, so two freed slots go to two people in list order.
+        query = (
             select(WaitingRow)
             .where(
                 WaitingRow.office_id == freed.office_id, WaitingRow.service_id == freed.service_id
             )
             .order_by(WaitingRow.created_at, WaitingRow.id)
+            .limit(1)
         )
-        for person in waiting.scalars():
-            await session.delete(person)
-            try:
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        person = await session.scalar(query)
+        if person is None:
+            return None
+        try:
+            async with session.begin_nested():
                 row = await self.hold(
                     session,
                     conversation=person.conversation,
@@ -332,20 +343,22 @@ class BookingService:
                     start=freed.start,
                     now=now,
                     minutes=OFFER_HOLD_MINUTES,
+                    keep_other_holds=True,
                 )
-            except BookingError:
-                return None
-            assert row.hold_expires_at is not None
-            return Offer(
-                booking_id=row.id,
-                conversation=person.conversation,
-                lang=person.lang,
-                office_id=row.office_id,
-                service_id=row.service_id,
-                start=row.slot_start,
-                hold_until=row.hold_expires_at,
-            )
-        return None
+        except BookingError:
+            # The slot is gone after all: the person keeps their place on the list.
+            return None
+        await session.delete(person)
+        assert row.hold_expires_at is not None
+        return Offer(
+            booking_id=row.id,
+            conversation=person.conversation,
+            lang=person.lang,
+            office_id=row.office_id,
+            service_id=row.service_id,
+            start=row.slot_start,
+            hold_until=row.hold_expires_at,
+        )
 
     async def expired_holds(self, session: AsyncSession, now: datetime) -> list[Freed]:
         """Remove holds that ran out; their slots are free again."""

@@ -85,3 +85,12 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     owner: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     """:func:`bot.owners.owner_tag` of the conversation the reply belongs to (for ``/delete``)."""
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    """``pending`` (to be sent) or ``parked`` (failed for good; kept with the reason)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """Set while one sender owns the row (a lease), so no other sends it at the same time."""
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    parked_reason: Mapped[str | None] = mapped_column(String(200))
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    """Parts of the reply already delivered (texts, venue, document), skipped on a retry."""

@@ -191,3 +191,39 @@ async def test_cancelling_run_stops_polling_and_confirms_updates(
     assert len(tg.requests) == seen
     with pytest.raises(DeliveryError):
         await bot.adapter.send(conversation(1), Reply(text="x"))
+
+
+async def test_crash_webhook_answers_200_only_after_the_update_was_handled(
+    telegram_double: TelegramDouble,
+) -> None:
+    tg = telegram_double
+    port = free_port()
+    hook = WebhookConfig(
+        public_url=f"http://127.0.0.1:{port}/hook", port=port, secret_token="s3cret-Token_2"
+    )
+    gate, entered = asyncio.Event(), asyncio.Event()
+    handled: list[str] = []
+
+    async def slow(message: IncomingMessage) -> None:
+        entered.set()
+        await gate.wait()
+        handled.append(message.message_id)
+
+    # A first run is stopped while the update is still being handled: no 200 was given.
+    adapter = make_adapter(tg, webhook=hook)
+    async with asyncio.TaskGroup() as group:
+        task = group.create_task(adapter.run(slow))
+        await tg.wait_for_request("setWebhook")
+        tg.user_says(CHAT, "kommt das an?")
+        await asyncio.wait_for(entered.wait(), 10)  # the post is being handled
+        await asyncio.sleep(0.3)
+        assert tg.webhook_deliveries == 0
+        task.cancel()
+    assert handled == []
+    # The next run gets the same update again and confirms it once handled.
+    gate.set()
+    async with running(tg, webhook=hook) as bot:
+        (message,) = await bot.wait_for(1)
+        await tg.wait_until_consumed(timeout=5)
+    assert message.text == "kommt das an?"
+    assert tg.webhook_deliveries == 1

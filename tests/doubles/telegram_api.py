@@ -303,6 +303,10 @@ class TelegramDouble:
                 _Fault(status=504, retry_after=None, stall=seconds, description="Gateway Timeout")
             )
 
+    def clear_faults(self) -> None:
+        """Forget the faults not served yet: Telegram is reachable again."""
+        self._faults.clear()
+
     # -- waiting -------------------------------------------------------------------------------
 
     async def wait_for_sent(self, n: int, timeout: float = 10.0) -> list[ApiCall]:  # noqa: ASYNC109
