@@ -133,20 +133,34 @@ def default_encoder() -> SentenceEncoder | None:
         return None
 
 
-def passage_vectors(
+def passage_cache_path(
     encoder: SentenceEncoder, texts: Sequence[str], cache_dir: Path | None
-) -> Vectors:
-    """Embed ``texts`` as passages, reusing vectors cached under ``cache_dir`` for the same input.
-
-    The cache file is named by a hash of the model name and every text, so any edit to the
-    examples makes a new file; a damaged file is ignored and rewritten.
-    """
+) -> Path | None:
+    """The cache file of these passages' vectors (named by the model and every text)."""
+    if cache_dir is None:
+        return None
     # An encoder may name its model (``name``), so that another model's vectors are not reused.
     model_name = str(getattr(encoder, "name", type(encoder).__qualname__))
     digest = hashlib.sha256(model_name.encode())
     for text in texts:
         digest.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
-    path = cache_dir / f"passages-{digest.hexdigest()[:32]}.npy" if cache_dir else None
+    return cache_dir / f"passages-{digest.hexdigest()[:32]}.npy"
+
+
+def passage_vectors(
+    encoder: SentenceEncoder,
+    texts: Sequence[str],
+    cache_dir: Path | None,
+    *,
+    announce: bool = True,
+) -> Vectors:
+    """Embed ``texts`` as passages, reusing vectors cached under ``cache_dir`` for the same input.
+
+    The cache file is named by a hash of the model name and every text, so any edit to the
+    examples makes a new file; a damaged file is ignored and rewritten. ``announce=False``
+    leaves the announcement of a long encoding to the caller.
+    """
+    path = passage_cache_path(encoder, texts, cache_dir)
     if path is not None and path.is_file():
         try:
             cached = np.load(path, allow_pickle=False)
@@ -157,11 +171,12 @@ def passage_vectors(
                 return np.ascontiguousarray(cached, dtype=np.float32)
     # Warning level on purpose: `lotse chat` shows warnings, and a first start that sits silent
     # for a minute or two looks broken.
-    log.warning(
-        "preparing %d example sentences for matching (once per knowledge-base version; "
-        "this takes a minute or two)",
-        len(texts),
-    )
+    if announce:
+        log.warning(
+            "preparing %d example sentences for matching (once per knowledge-base version; "
+            "this takes a minute or two)",
+            len(texts),
+        )
     # Small batches keep the engine's working memory (and the process's peak RSS) low.
     chunks = [
         encoder.encode_passages(texts[start : start + _BATCH])

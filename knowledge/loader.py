@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import KnowledgeError
+from intents.pages import Page
+from knowledge.pages import load_pages_dir
 from knowledge.schema import (
     CANONICAL_INTENTS,
     AliasDoc,
@@ -48,6 +50,8 @@ class KnowledgeBase:
     messages: Mapping[str, Mapping[str, str]]
     offices: tuple[Office, ...] = ()
     places: PlacesDoc | None = None
+    pages: tuple[Page, ...] = ()
+    """Information pages (pages/*.yaml and imported pages/**/*.jsonl) for open-world answers."""
     fingerprint: str = field(default="")
     """A hash of the files' contents: changes whenever an admin's edit changes anything."""
 
@@ -55,7 +59,8 @@ class KnowledgeBase:
         langs = " ".join(self.meta.languages)
         return (
             f"{self.root}: valid: {len(self.intents)} intents, {len(self.examples)} examples, "
-            f"{len(self.messages)} messages, {len(self.offices)} offices, languages {langs}"
+            f"{len(self.messages)} messages, {len(self.offices)} offices, "
+            f"{len(self.pages)} pages, languages {langs}"
         )
 
 
@@ -140,6 +145,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     messages = _load_messages(root, languages, out)
     places = _load_places(root, out)
     offices = _load_offices(root, places, languages, out)
+    pages = load_pages_dir(root / "pages", out.add)
 
     if out.problems or meta is None:
         raise KnowledgeError(out.problems or [f"{meta_file}:1: invalid"])
@@ -152,14 +158,15 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
         messages=messages,
         offices=offices,
         places=places,
+        pages=pages,
         fingerprint=fingerprint(root),
     )
 
 
 def fingerprint(root: Path) -> str:
-    """A content hash of every YAML file below ``root``."""
+    """A content hash of every YAML file (and imported JSON Lines page file) below ``root``."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.jsonl")]):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,0 +1,250 @@
+"""Page search: BM25 over titles and passages fused with sentence-vector similarity, per city."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+from intents.page_text import words
+from intents.page_vectors import VersionVectors, page_vectors
+from intents.pages import Page, PageVersion, passages
+from intents.semantic import SentenceEncoder, Vectors
+
+FALLBACK_LANG = "de"
+"""The language every page has; searched when a page lacks the user's language."""
+
+Floats = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchWeights:
+    """How the signals are fused; tuned by cross-validation on training questions only
+    (intents/TUNING.md, "Page search")."""
+
+    bm25_page: float = 0.3  # BM25 of the whole page (title twice), scaled by the best page
+    bm25_passage: float = 0.3  # BM25 of the best passage, scaled by the best page's
+    title: float = 0.2  # query-title cosine
+    passage: float = 1.0  # cosine of the best passage
+    passage_second: float = 0.0  # cosine of the second best passage
+    title_repeat: int = 2  # the title's weight inside the page's BM25 text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageHit:
+    """A page found for a question, with its fused score and best passage."""
+
+    page: Page
+    version: PageVersion
+    score: float
+    best_passage: int
+    """The index (in :func:`intents.pages.passages`) of the passage that matched best."""
+    dense: float
+    """Cosine of the best passage (or title) with the question, for the answer decision."""
+
+    @property
+    def fallback(self) -> bool:
+        """True when the page is shown in German because it lacks the user's language."""
+        return False
+
+
+@dataclass(slots=True)
+class _Group:
+    """The page versions of one city in one language, with their BM25 indexes."""
+
+    lang: str
+    entries: list[int]  # indexes into PageIndex._items
+    page_bm25: bm25s.BM25 | None
+    passage_bm25: bm25s.BM25 | None
+    passage_owner: npt.NDArray[np.int64]  # per passage: the position of its entry in `entries`
+    passage_rank: npt.NDArray[np.int64]  # per passage: its index within its version
+
+
+class PageIndex:
+    """Every page of every city, searchable one city at a time. Pure and synchronous."""
+
+    def __init__(
+        self,
+        pages: Sequence[Page],
+        *,
+        encoder: SentenceEncoder | None,
+        cache_dir: Path | None,
+        weights: SearchWeights | None = None,
+    ) -> None:
+        self.weights = weights or SearchWeights()
+        self.encoder = encoder
+        self.pages = tuple(pages)
+        self._items: list[tuple[Page, PageVersion]] = [
+            (page, version) for page in self.pages for version in page.versions
+        ]
+        self._vectors: list[VersionVectors] | None = (
+            page_vectors(encoder, self._items, cache_dir) if encoder is not None else None
+        )
+        self._by_city_lang: dict[tuple[str, str], dict[str, int]] = {}
+        for index, (page, version) in enumerate(self._items):
+            self._by_city_lang.setdefault((page.city, version.lang), {})[page.page_id] = index
+        self._groups: dict[tuple[str, str], _Group] = {
+            key: self._group(key[1], sorted(members.values()))
+            for key, members in self._by_city_lang.items()
+        }
+        self._position = {
+            index: position
+            for group in self._groups.values()
+            for position, index in enumerate(group.entries)
+        }
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def cities(self) -> frozenset[str]:
+        return frozenset(page.city for page in self.pages)
+
+    def _group(self, lang: str, entries: list[int]) -> _Group:
+        repeat = self.weights.title_repeat
+        page_docs = []
+        passage_docs = []
+        owners = []
+        ranks = []
+        for position, index in enumerate(entries):
+            _, version = self._items[index]
+            title = words(version.title, lang)
+            page_docs.append(title * repeat + words(" ".join(version.lines), lang))
+            for rank, passage in enumerate(passages(version)):
+                passage_docs.append(title + words(passage.text, lang))
+                owners.append(position)
+                ranks.append(rank)
+        return _Group(
+            lang=lang,
+            entries=entries,
+            page_bm25=_bm25(page_docs),
+            passage_bm25=_bm25(passage_docs),
+            passage_owner=np.asarray(owners, dtype=np.int64),
+            passage_rank=np.asarray(ranks, dtype=np.int64),
+        )
+
+    def query_vector(self, question: str) -> Vectors | None:
+        if self.encoder is None:
+            return None
+        return np.asarray(self.encoder.encode_queries((question,))[0], dtype=np.float32)
+
+    def search(
+        self,
+        question: str,
+        *,
+        city: str,
+        lang: str,
+        limit: int = 10,
+        query_vector: Vectors | None = None,
+    ) -> tuple[PageHit, ...]:
+        """The best pages of ``city`` for ``question``: each page in ``lang`` where it has that
+        version, else in German; best first."""
+        own = self._by_city_lang.get((city, lang), {})
+        german = self._by_city_lang.get((city, FALLBACK_LANG), {}) if lang != FALLBACK_LANG else {}
+        chosen = dict(german)
+        chosen.update(own)
+        if not chosen:
+            return ()
+        if query_vector is None:
+            query_vector = self.query_vector(question)
+        scored: list[tuple[float, int, int, float]] = []
+        for group_lang in {self._items[i][1].lang for i in chosen.values()}:
+            group = self._groups[(city, group_lang)]
+            wanted = {i for i in chosen.values() if self._items[i][1].lang == group_lang}
+            scored.extend(self._score_group(group, question, query_vector, wanted))
+        scored.sort(key=lambda row: -row[0])
+        hits = []
+        for score, index, best, dense in scored[:limit]:
+            page, version = self._items[index]
+            hits.append(
+                PageHit(page=page, version=version, score=score, best_passage=best, dense=dense)
+            )
+        return tuple(hits)
+
+    def _score_group(
+        self,
+        group: _Group,
+        question: str,
+        query_vector: Vectors | None,
+        wanted: set[int],
+    ) -> list[tuple[float, int, int, float]]:
+        w = self.weights
+        size = len(group.entries)
+        tokens = words(question, group.lang)
+        page_lex = _scores(group.page_bm25, tokens, size)
+        passage_scores = _scores(group.passage_bm25, tokens, len(group.passage_owner))
+        passage_lex = np.zeros(size, dtype=np.float32)
+        if len(passage_scores):
+            np.maximum.at(passage_lex, group.passage_owner, passage_scores)
+        total = w.bm25_page * _scaled(page_lex) + w.bm25_passage * _scaled(passage_lex)
+        dense_best = np.zeros(size, dtype=np.float32)
+        best_rank = np.zeros(size, dtype=np.int64)
+        if len(passage_scores):
+            best_rank = _argmax_per_owner(passage_scores, group, size)
+        if query_vector is not None and self._vectors is not None:
+            title_sim = np.zeros(size, dtype=np.float32)
+            first = np.zeros(size, dtype=np.float32)
+            second = np.zeros(size, dtype=np.float32)
+            for position, index in enumerate(group.entries):
+                vectors = self._vectors[index]
+                title_sim[position] = float(vectors.title @ query_vector)
+                if len(vectors.passages):
+                    sims = vectors.passages @ query_vector
+                    top = int(np.argmax(sims))
+                    first[position] = sims[top]
+                    best_rank[position] = top
+                    if len(sims) > 1:
+                        second[position] = np.partition(sims, -2)[-2]
+                    else:
+                        second[position] = sims[top]
+                else:
+                    first[position] = second[position] = title_sim[position]
+            dense_best = np.maximum(first, title_sim)
+            total = total + w.title * title_sim + w.passage * first + w.passage_second * second
+        rows = []
+        for position, index in enumerate(group.entries):
+            if index in wanted:
+                rows.append(
+                    (
+                        float(total[position]),
+                        index,
+                        int(best_rank[position]),
+                        float(dense_best[position]),
+                    )
+                )
+        return rows
+
+
+def _bm25(docs: list[list[str]]) -> bm25s.BM25 | None:
+    if not docs or not any(docs):
+        return None
+    index = bm25s.BM25()
+    index.index([doc or ["\u2205"] for doc in docs], show_progress=False)
+    return index
+
+
+def _scores(index: bm25s.BM25 | None, tokens: list[str], size: int) -> Floats:
+    if index is None:
+        return np.zeros(size, dtype=np.float32)
+    known = [t for t in tokens if t in index.vocab_dict]
+    if not known:
+        return np.zeros(size, dtype=np.float32)
+    return np.asarray(index.get_scores(known), dtype=np.float32)
+
+
+def _scaled(values: Floats) -> Floats:
+    top = float(values.max()) if len(values) else 0.0
+    return values / top if top > 0 else values
+
+
+def _argmax_per_owner(scores: Floats, group: _Group, size: int) -> npt.NDArray[np.int64]:
+    best = np.full(size, -np.inf, dtype=np.float64)
+    ranks = np.zeros(size, dtype=np.int64)
+    for score, owner, rank in zip(scores, group.passage_owner, group.passage_rank, strict=True):
+        if score > best[owner]:
+            best[owner] = score
+            ranks[owner] = rank
+    return ranks
