@@ -45,11 +45,12 @@ class PageHit:
     """The index (in :func:`intents.pages.passages`) of the passage that matched best."""
     dense: float
     """Cosine of the best passage (or title) with the question, for the answer decision."""
+    asked_lang: str
 
     @property
     def fallback(self) -> bool:
         """True when the page is shown in German because it lacks the user's language."""
-        return False
+        return self.version.lang != self.asked_lang
 
 
 @dataclass(slots=True)
@@ -142,52 +143,71 @@ class PageIndex:
     ) -> tuple[PageHit, ...]:
         """The best pages of ``city`` for ``question``: each page in ``lang`` where it has that
         version, else in German; best first."""
-        own = self._by_city_lang.get((city, lang), {})
-        german = self._by_city_lang.get((city, FALLBACK_LANG), {}) if lang != FALLBACK_LANG else {}
-        chosen = dict(german)
-        chosen.update(own)
-        if not chosen:
-            return ()
         if query_vector is None:
             query_vector = self.query_vector(question)
-        scored: list[tuple[float, int, int, float]] = []
-        for group_lang in {self._items[i][1].lang for i in chosen.values()}:
-            group = self._groups[(city, group_lang)]
-            wanted = {i for i in chosen.values() if self._items[i][1].lang == group_lang}
-            scored.extend(self._score_group(group, question, query_vector, wanted))
-        scored.sort(key=lambda row: -row[0])
+        signals = self.signals(question, city=city, lang=lang, query_vector=query_vector)
+        if not signals:
+            return ()
+        totals = fuse(signals, self.weights)
+        entries = np.concatenate([s.entries for s in signals])
+        best = np.concatenate([s.best_passage for s in signals])
+        dense = np.concatenate([np.maximum(s.passage, s.title) for s in signals])
+        order = np.argsort(-totals, kind="stable")[:limit]
         hits = []
-        for score, index, best, dense in scored[:limit]:
-            page, version = self._items[index]
+        for position in order:
+            page, version = self._items[int(entries[position])]
             hits.append(
-                PageHit(page=page, version=version, score=score, best_passage=best, dense=dense)
+                PageHit(
+                    page=page,
+                    version=version,
+                    score=float(totals[position]),
+                    best_passage=int(best[position]),
+                    dense=float(dense[position]),
+                    asked_lang=lang,
+                )
             )
         return tuple(hits)
 
-    def _score_group(
-        self,
-        group: _Group,
-        question: str,
-        query_vector: Vectors | None,
-        wanted: set[int],
-    ) -> list[tuple[float, int, int, float]]:
-        w = self.weights
+    def signals(
+        self, question: str, *, city: str, lang: str, query_vector: Vectors | None
+    ) -> list[Signals]:
+        """The raw signals of every page of ``city`` searched for ``lang`` (for tuning)."""
+        chosen = self._chosen(city, lang)
+        return [
+            self._signals(self._groups[(city, group_lang)], question, query_vector, wanted)
+            for group_lang, wanted in chosen.items()
+        ]
+
+    def _chosen(self, city: str, lang: str) -> dict[str, set[int]]:
+        """Per language, the versions searched: the user's language where a page has it, else
+        German."""
+        own = self._by_city_lang.get((city, lang), {})
+        german = self._by_city_lang.get((city, FALLBACK_LANG), {}) if lang != FALLBACK_LANG else {}
+        chosen: dict[str, set[int]] = {}
+        for page_id, index in german.items():
+            if page_id not in own:
+                chosen.setdefault(FALLBACK_LANG, set()).add(index)
+        if own:
+            chosen[lang] = set(own.values())
+        return chosen
+
+    def _signals(
+        self, group: _Group, question: str, query_vector: Vectors | None, wanted: set[int]
+    ) -> Signals:
         size = len(group.entries)
         tokens = words(question, group.lang)
         page_lex = _scores(group.page_bm25, tokens, size)
         passage_scores = _scores(group.passage_bm25, tokens, len(group.passage_owner))
         passage_lex = np.zeros(size, dtype=np.float32)
-        if len(passage_scores):
-            np.maximum.at(passage_lex, group.passage_owner, passage_scores)
-        total = w.bm25_page * _scaled(page_lex) + w.bm25_passage * _scaled(passage_lex)
-        dense_best = np.zeros(size, dtype=np.float32)
         best_rank = np.zeros(size, dtype=np.int64)
         if len(passage_scores):
+            np.maximum.at(passage_lex, group.passage_owner, passage_scores)
             best_rank = _argmax_per_owner(passage_scores, group, size)
+        title_sim = np.zeros(size, dtype=np.float32)
+        first = np.zeros(size, dtype=np.float32)
+        second = np.zeros(size, dtype=np.float32)
+        dense = query_vector is not None and self._vectors is not None
         if query_vector is not None and self._vectors is not None:
-            title_sim = np.zeros(size, dtype=np.float32)
-            first = np.zeros(size, dtype=np.float32)
-            second = np.zeros(size, dtype=np.float32)
             for position, index in enumerate(group.entries):
                 vectors = self._vectors[index]
                 title_sim[position] = float(vectors.title @ query_vector)
@@ -196,26 +216,58 @@ class PageIndex:
                     top = int(np.argmax(sims))
                     first[position] = sims[top]
                     best_rank[position] = top
-                    if len(sims) > 1:
-                        second[position] = np.partition(sims, -2)[-2]
-                    else:
-                        second[position] = sims[top]
+                    second[position] = np.partition(sims, -2)[-2] if len(sims) > 1 else sims[top]
                 else:
                     first[position] = second[position] = title_sim[position]
-            dense_best = np.maximum(first, title_sim)
-            total = total + w.title * title_sim + w.passage * first + w.passage_second * second
-        rows = []
-        for position, index in enumerate(group.entries):
-            if index in wanted:
-                rows.append(
-                    (
-                        float(total[position]),
-                        index,
-                        int(best_rank[position]),
-                        float(dense_best[position]),
-                    )
-                )
-        return rows
+        keep = np.asarray([i in wanted for i in group.entries], dtype=bool)
+        return Signals(
+            entries=np.asarray(group.entries, dtype=np.int64)[keep],
+            page_lex=page_lex[keep],
+            passage_lex=passage_lex[keep],
+            title=title_sim[keep],
+            passage=first[keep],
+            passage_second=second[keep],
+            best_passage=best_rank[keep],
+            dense=dense,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Per page of one search (one language group): the raw scores that are fused."""
+
+    entries: npt.NDArray[np.int64]
+    page_lex: Floats
+    passage_lex: Floats
+    title: Floats
+    passage: Floats
+    passage_second: Floats
+    best_passage: npt.NDArray[np.int64]
+    dense: bool
+
+
+def fuse(signals: Sequence[Signals], weights: SearchWeights) -> Floats:
+    """The fused score of every page in ``signals`` (in order): BM25 scaled by the best page of
+    the search, cosines as they are."""
+    page_top = max((float(s.page_lex.max()) for s in signals if len(s.page_lex)), default=0.0)
+    passage_top = max(
+        (float(s.passage_lex.max()) for s in signals if len(s.passage_lex)), default=0.0
+    )
+    parts = []
+    for s in signals:
+        total = np.zeros(len(s.entries), dtype=np.float32)
+        if page_top > 0:
+            total += weights.bm25_page * s.page_lex / page_top
+        if passage_top > 0:
+            total += weights.bm25_passage * s.passage_lex / passage_top
+        if s.dense:
+            total += (
+                weights.title * s.title
+                + weights.passage * s.passage
+                + weights.passage_second * s.passage_second
+            )
+        parts.append(total)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
 
 
 def _bm25(docs: list[list[str]]) -> bm25s.BM25 | None:

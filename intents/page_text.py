@@ -39,9 +39,16 @@ def _stopwords(lang: str) -> frozenset[str]:
     return frozenset(_STOPWORDS.get(lang, ()))
 
 
+# Without a stemmer, a word's first letters stand for it (Ukrainian "довідки", "довідку").
+PREFIX = {"uk": 6, "bg": 6, "sq": 6, "ku": 6, "so": 6}
+
+
 def words(text: str, lang: str) -> list[str]:
     """The searchable words of ``text`` in ``lang`` (stemmed where PyStemmer knows ``lang``)."""
     stop = _stopwords(lang)
     stem = _stemmer(lang)
     found = [w for w in _WORD.findall(text.casefold()) if w not in stop]
-    return [stem(w) for w in found] if stem is not None else found
+    if stem is not None:
+        return [stem(w) for w in found]
+    prefix = PREFIX.get(lang)
+    return [w[:prefix] for w in found] if prefix else found
