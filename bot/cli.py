@@ -218,12 +218,46 @@ def validate(directory: Path | None) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--messages", default=2000, show_default=True, help="Messages per measurement.")
-def bench(as_json: bool, messages: int) -> None:
-    """Measure matching speed, pipeline throughput and memory."""
+@click.option(
+    "--pages",
+    "pages_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Pages (JSON Lines) for the page search figures; default: the OMoS-QA test sample.",
+)
+@click.option(
+    "--questions",
+    "questions_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Questions (OMoS-QA JSON Lines) timed against those pages.",
+)
+@click.option(
+    "--page-versions",
+    default=5000,
+    show_default=True,
+    help="Copy the pages under other city ids until the index holds this many versions.",
+)
+def bench(
+    as_json: bool,
+    messages: int,
+    pages_files: tuple[Path, ...],
+    questions_files: tuple[Path, ...],
+    page_versions: int,
+) -> None:
+    """Measure matching speed, pipeline throughput, page search and memory."""
     from bot.bench import run_bench
 
     configure_logging("WARNING")
-    result = _run(run_bench(_settings(), messages=messages))
+    result = _run(
+        run_bench(
+            _settings(),
+            messages=messages,
+            pages_files=pages_files,
+            questions_files=questions_files,
+            page_versions=page_versions,
+        )
+    )
     assert isinstance(result, dict)
     if as_json:
         click.echo(json.dumps(result))

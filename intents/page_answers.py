@@ -59,6 +59,10 @@ class RememberingEncoder:
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, self._queries, self._encoder.encode_queries)
 
+    def forget_queries(self) -> None:
+        """Forget the questions' vectors (the bench times each question as new)."""
+        self._queries.clear()
+
     def encode_passages(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, self._passages, self._encoder.encode_passages)
 
