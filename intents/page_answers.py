@@ -29,9 +29,9 @@ class PageDecision(enum.Enum):
 class AnswerThresholds:
     """When a page answers; tuned on the training questions (intents/TUNING.md, "Page search")."""
 
-    answer: float = 0.87  # cosine of the best passage needed to answer from the page
+    answer: float = 0.56  # centred cosine of the best passage needed to answer from the page
     margin: float = 0.0  # ... and its lead in fused score over the second page
-    ask: float = 0.83  # below this cosine no page is offered at all
+    ask: float = 0.28  # below this no page is offered at all
     choices: int = 3
 
 

@@ -10,6 +10,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
+from intents.page_centroids import LanguageCentroids
 from intents.page_text import words
 from intents.page_vectors import VersionVectors, page_vectors
 from intents.pages import Page, PageVersion, passages
@@ -27,10 +28,11 @@ class SearchWeights:
     (intents/TUNING.md, "Page search")."""
 
     bm25_page: float = 0.3  # BM25 of the whole page (title twice), scaled by the best page
-    bm25_passage: float = 0.3  # BM25 of the best passage, scaled by the best page's
-    title: float = 0.2  # query-title cosine
-    passage: float = 1.0  # cosine of the best passage
-    passage_second: float = 0.0  # cosine of the second best passage
+    bm25_passage: float = 0.1  # BM25 of the best passage, scaled by the best page's
+    title: float = 0.5  # query-title cosine
+    passage: float = 0.0  # cosine of the best passage
+    passage_pool: float = 1.0  # the passages' cosines pooled (a soft maximum)
+    pool_temperature: float = 0.05  # softness of that pooling
     title_repeat: int = 2  # the title's weight inside the page's BM25 text
 
 
@@ -75,6 +77,7 @@ class PageIndex:
         encoder: SentenceEncoder | None,
         cache_dir: Path | None,
         weights: SearchWeights | None = None,
+        centroids: LanguageCentroids | None = None,
     ) -> None:
         self.weights = weights or SearchWeights()
         self.encoder = encoder
@@ -82,8 +85,16 @@ class PageIndex:
         self._items: list[tuple[Page, PageVersion]] = [
             (page, version) for page in self.pages for version in page.versions
         ]
+        self.centroids = centroids if centroids is not None else LanguageCentroids.bundled()
         self._vectors: list[VersionVectors] | None = (
-            page_vectors(encoder, self._items, cache_dir) if encoder is not None else None
+            [
+                self.centroids.passages(vectors, version.lang)
+                for vectors, (_, version) in zip(
+                    page_vectors(encoder, self._items, cache_dir), self._items, strict=True
+                )
+            ]
+            if encoder is not None
+            else None
         )
         self._by_city_lang: dict[tuple[str, str], dict[str, int]] = {}
         for index, (page, version) in enumerate(self._items):
@@ -174,7 +185,7 @@ class PageIndex:
         """The raw signals of every page of ``city`` searched for ``lang`` (for tuning)."""
         chosen = self._chosen(city, lang)
         return [
-            self._signals(self._groups[(city, group_lang)], question, query_vector, wanted)
+            self._signals(self._groups[(city, group_lang)], question, query_vector, wanted, lang)
             for group_lang, wanted in chosen.items()
         ]
 
@@ -192,7 +203,12 @@ class PageIndex:
         return chosen
 
     def _signals(
-        self, group: _Group, question: str, query_vector: Vectors | None, wanted: set[int]
+        self,
+        group: _Group,
+        question: str,
+        query_vector: Vectors | None,
+        wanted: set[int],
+        lang: str,
     ) -> Signals:
         size = len(group.entries)
         tokens = words(question, group.lang)
@@ -205,7 +221,9 @@ class PageIndex:
             best_rank = _argmax_per_owner(passage_scores, group, size)
         title_sim = np.zeros(size, dtype=np.float32)
         first = np.zeros(size, dtype=np.float32)
-        second = np.zeros(size, dtype=np.float32)
+        pooled = np.zeros(size, dtype=np.float32)
+        if query_vector is not None:
+            query_vector = self.centroids.query(query_vector, lang)
         dense = query_vector is not None and self._vectors is not None
         if query_vector is not None and self._vectors is not None:
             for position, index in enumerate(group.entries):
@@ -216,9 +234,9 @@ class PageIndex:
                     top = int(np.argmax(sims))
                     first[position] = sims[top]
                     best_rank[position] = top
-                    second[position] = np.partition(sims, -2)[-2] if len(sims) > 1 else sims[top]
+                    pooled[position] = _pooled(sims, self.weights.pool_temperature)
                 else:
-                    first[position] = second[position] = title_sim[position]
+                    first[position] = pooled[position] = title_sim[position]
         keep = np.asarray([i in wanted for i in group.entries], dtype=bool)
         return Signals(
             entries=np.asarray(group.entries, dtype=np.int64)[keep],
@@ -226,9 +244,10 @@ class PageIndex:
             passage_lex=passage_lex[keep],
             title=title_sim[keep],
             passage=first[keep],
-            passage_second=second[keep],
+            passage_pool=pooled[keep],
             best_passage=best_rank[keep],
             dense=dense,
+            same_language=group.lang == lang,
         )
 
 
@@ -241,30 +260,34 @@ class Signals:
     passage_lex: Floats
     title: Floats
     passage: Floats
-    passage_second: Floats
+    passage_pool: Floats
     best_passage: npt.NDArray[np.int64]
     dense: bool
+    same_language: bool = True
+    """False for German pages searched with a question in another language: their words
+    cannot match, so BM25 there is only noise and is left out."""
 
 
 def fuse(signals: Sequence[Signals], weights: SearchWeights) -> Floats:
     """The fused score of every page in ``signals`` (in order): BM25 scaled by the best page of
     the search, cosines as they are."""
-    page_top = max((float(s.page_lex.max()) for s in signals if len(s.page_lex)), default=0.0)
+    lexical = [s for s in signals if s.same_language]
+    page_top = max((float(s.page_lex.max()) for s in lexical if len(s.page_lex)), default=0.0)
     passage_top = max(
-        (float(s.passage_lex.max()) for s in signals if len(s.passage_lex)), default=0.0
+        (float(s.passage_lex.max()) for s in lexical if len(s.passage_lex)), default=0.0
     )
     parts = []
     for s in signals:
         total = np.zeros(len(s.entries), dtype=np.float32)
-        if page_top > 0:
+        if page_top > 0 and s.same_language:
             total += weights.bm25_page * s.page_lex / page_top
-        if passage_top > 0:
+        if passage_top > 0 and s.same_language:
             total += weights.bm25_passage * s.passage_lex / passage_top
         if s.dense:
             total += (
                 weights.title * s.title
                 + weights.passage * s.passage
-                + weights.passage_second * s.passage_second
+                + weights.passage_pool * s.passage_pool
             )
         parts.append(total)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
@@ -287,9 +310,12 @@ def _scores(index: bm25s.BM25 | None, tokens: list[str], size: int) -> Floats:
     return np.asarray(index.get_scores(known), dtype=np.float32)
 
 
-def _scaled(values: Floats) -> Floats:
-    top = float(values.max()) if len(values) else 0.0
-    return values / top if top > 0 else values
+def _pooled(sims: Floats, temperature: float) -> float:
+    """A soft maximum: close to the best cosine, raised a little by other close passages."""
+    if temperature <= 0:
+        return float(sims.max())
+    top = float(sims.max())
+    return top + temperature * float(np.log(np.exp((sims - top) / temperature).sum()))
 
 
 def _argmax_per_owner(scores: Floats, group: _Group, size: int) -> npt.NDArray[np.int64]:
