@@ -29,9 +29,9 @@ class PageDecision(enum.Enum):
 class AnswerThresholds:
     """When a page answers; tuned on the training questions (intents/TUNING.md, "Page search")."""
 
-    answer: float = 0.56  # centred cosine of the best passage needed to answer from the page
-    margin: float = 0.0  # ... and its lead in fused score over the second page
-    ask: float = 0.28  # below this no page is offered at all
+    margin: float = 0.15  # lead in fused score over the second page needed to answer from it
+    answer: float = 0.15  # ... and at least this (centred) cosine of its best passage
+    ask: float = 0.24  # below this cosine, and without that lead, no page is offered
     choices: int = 3
 
 
@@ -119,13 +119,13 @@ class PageAnswerer:
             found = tuple(h for h in hits if h.score > 0)
             decision = PageDecision.ASK if found else PageDecision.NONE
             return PageAnswer(decision=decision, hits=found)
-        if best.dense < t.ask:
-            return PageAnswer(decision=PageDecision.NONE, hits=())
         lead = best.score - hits[1].score if len(hits) > 1 else best.score
-        if best.dense >= t.answer and lead >= t.margin:
+        if lead >= t.margin and best.dense >= t.answer:
             lines = self.extract(question, best)
             if lines:
                 return PageAnswer(decision=PageDecision.ANSWER, hits=hits, lines=lines)
+        if best.dense < t.ask:
+            return PageAnswer(decision=PageDecision.NONE, hits=())
         return PageAnswer(decision=PageDecision.ASK, hits=hits)
 
     def query_vector(self, question: str) -> Vectors | None:

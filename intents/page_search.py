@@ -85,7 +85,10 @@ class PageIndex:
         self._items: list[tuple[Page, PageVersion]] = [
             (page, version) for page in self.pages for version in page.versions
         ]
-        self.centroids = centroids if centroids is not None else LanguageCentroids.bundled()
+        if centroids is None:
+            model = str(getattr(encoder, "name", type(encoder).__qualname__))
+            centroids = LanguageCentroids.bundled(model)
+        self.centroids = centroids
         self._vectors: list[VersionVectors] | None = (
             [
                 self.centroids.passages(vectors, version.lang)
