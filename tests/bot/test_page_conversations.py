@@ -52,7 +52,7 @@ async def pages_core(
     [
         (
             "de",
-            "Mein Sohn ist 9 und neu hier. Welche Schule nimmt ihn auf?",
+            "Wo bekommt mein Kind einen Schulplatz?",
             "de",
             "Dienstleistungszentrum Bildung",
             SCHOOL_URL,
@@ -74,7 +74,7 @@ async def pages_core(
         ),
         (
             "fr",
-            "Mon fils de 10 ans vient d'arriver. Où trouver une école pour lui ?",
+            "Qui trouve une école pour les enfants nouvellement arrivés ?",
             "fr",
             "DLZB",
             SCHOOL_URL,
@@ -103,9 +103,10 @@ async def test_out_of_scope_question_gets_page_sentences_and_link(
 async def test_german_only_page_is_shown_in_german_with_a_note(
     pages_core: Core, memory: MemoryAdapter
 ) -> None:
-    replies = await memory.say(
-        "wbs", "What do I need for a Wohnberechtigungsschein for a subsidised flat?"
-    )
+    asked = await memory.say("wbs", "Do I need a WBS for a subsidised flat?")
+    assert asked[0].lang == "en"
+    assert asked[0].choices[0].label == "Wohnberechtigungsschein (WBS)"
+    replies = await memory.say("wbs", "1")
     text = replies[0].text
     assert replies[0].lang == "en"
     assert "Einkommensgrenze" in text or "Wohnberechtigungsschein" in text
@@ -120,3 +121,17 @@ async def test_nothing_answers_so_the_bot_says_so_and_offers_a_person(
     reply = replies[0]
     assert "keine meiner Seiten" in reply.text
     assert [c.key for c in reply.choices] == ["i:human"]
+
+
+async def test_unsure_the_bot_offers_page_titles_and_a_pick_shows_the_page(
+    pages_core: Core, memory: MemoryAdapter
+) -> None:
+    asked = await memory.say("sami", "Mein Sohn ist 9 und neu hier. Welche Schule nimmt ihn auf?")
+    reply = asked[0]
+    assert "Welche meinen Sie?" in reply.text
+    labels = [c.label for c in reply.choices]
+    assert labels[0] == "Schulplatz für neu zugezogene Kinder"
+    assert labels[-1] == "Mit einem Menschen sprechen"
+    shown = await memory.say("sami", "1")
+    assert "Dienstleistungszentrum Bildung" in shown[0].text
+    assert shown[0].text.rstrip().endswith(SCHOOL_URL)
