@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,9 @@ from intents.page_text import words
 from intents.page_vectors import VersionVectors, page_vectors
 from intents.pages import Page, PageVersion, passages
 from intents.semantic import SentenceEncoder, Vectors
+
+# bm25s sets its own logger to DEBUG on import, which would print a line per index built.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FALLBACK_LANG = "de"
 """The language every page has; searched when a page lacks the user's language."""
