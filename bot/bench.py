@@ -138,7 +138,13 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def run_bench(
-    settings: Settings, *, messages: int = 2000, dev_set: Path | None = DEV_SET
+    settings: Settings,
+    *,
+    messages: int = 2000,
+    dev_set: Path | None = DEV_SET,
+    pages_files: Sequence[Path] = (),
+    questions_files: Sequence[Path] = (),
+    page_versions: int = 5000,
 ) -> dict[str, object]:
     """Measure on this machine, in this process (one event loop, so one core for the bot).
 
@@ -189,6 +195,17 @@ async def run_bench(
         await core.close()
 
     rss = psutil.Process(os.getpid()).memory_info().rss / 2**20
+    from bot.page_bench import run_page_bench
+
+    # Pages last, so ``rss_mb`` stays the bot's own figure and ``page_rss_mb`` adds the index.
+    pages = run_page_bench(
+        understanding.pages.index.encoder,
+        settings.cache_dir,
+        pages_files=pages_files,
+        questions_files=questions_files,
+        versions=page_versions,
+    )
+    pages["page_rss_mb"] = round(psutil.Process(os.getpid()).memory_info().rss / 2**20, 1)
     return {
         "messages": len(corpus),
         "corpus": source,
@@ -204,4 +221,5 @@ async def run_bench(
         "knowledge_load_s": round(load_s, 2),
         "semantic": settings.semantic,
         "database": "sqlite",
+        **pages,
     }

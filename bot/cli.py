@@ -72,6 +72,8 @@ def ask(text: str, lang_hint: str | None, as_json: bool) -> None:
     from adapters.console import render
     from adapters.memory import MemoryAdapter
     from bot.app import build_core
+    from bot.pages_answer import consults_pages, look_up, sentences
+    from intents.page_answers import PageDecision
 
     configure_logging("WARNING")
 
@@ -81,12 +83,18 @@ def ask(text: str, lang_hint: str | None, as_json: bool) -> None:
             memory = MemoryAdapter("ask")
             core = await build_core(settings, adapters=(memory,))
             try:
-                _, _, understanding = core.knowledge()
+                kb, texts, understanding = core.knowledge()
                 understood = understanding.understand(text, hints=(lang_hint,))
+                # The router's own page look-up, for the page it answered from (if any).
+                found = None
+                if consults_pages(understood):
+                    lang = texts.serving_language(understood.lang)
+                    found = look_up(understanding.pages, kb, text, None, lang)
                 memory.bind(core.dispatcher)
                 replies = await memory.say("ask", text, lang_hint=lang_hint)
             finally:
                 await core.close()
+        answered = found is not None and found.decision is PageDecision.ANSWER
         return {
             "lang": understood.lang,
             "intent": understood.intent,
@@ -96,6 +104,8 @@ def ask(text: str, lang_hint: str | None, as_json: bool) -> None:
             "alternatives": [
                 {"intent": i, "confidence": round(c, 4)} for i, c in understood.alternatives
             ],
+            "page": _page_json(found) if answered else None,
+            "sentences": list(sentences(found)) if answered and found else [],
         }
 
     result = _run(go())
@@ -105,6 +115,20 @@ def ask(text: str, lang_hint: str | None, as_json: bool) -> None:
     else:
         click.echo(f"[{result['lang']}] {result['intent']} ({result['confidence']})")
         click.echo(str(result["reply"]))
+
+
+def _page_json(found: object) -> dict[str, str] | None:
+    from intents.page_answers import PageAnswer
+
+    if not isinstance(found, PageAnswer) or not found.hits:
+        return None
+    hit = found.hits[0]
+    return {
+        "city": hit.page.city,
+        "page_id": hit.page.page_id,
+        "title": hit.version.title,
+        "url": hit.page.url(hit.version.lang),
+    }
 
 
 @main.command("eval")
@@ -127,6 +151,51 @@ def eval_(file: Path, as_json: bool) -> None:
     _, _, understanding = store()
     result = evaluate(understanding.matcher, items)
     click.echo(json.dumps(result, ensure_ascii=False) if as_json else render_report(result))
+
+
+@main.group()
+def qa() -> None:
+    """Open-world answers: page retrieval and answer extraction."""
+
+
+@qa.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--pages",
+    "pages_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON Lines file of pages (repeat for more).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def qa_eval(questions: Path, pages_files: tuple[Path, ...], as_json: bool) -> None:
+    """Measure page retrieval and answer extraction on OMoS-QA style files."""
+    from bot.app import encoder_factory
+    from intents.page_answers import PageAnswerer
+    from intents.page_search import PageIndex
+    from intents.qa_evaluation import evaluate_qa, load_questions
+    from knowledge.pages import read_pages_files
+
+    configure_logging("WARNING")
+    settings = _settings()
+    try:
+        pages = read_pages_files(list(pages_files))
+        items = load_questions(questions)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from exc
+    index = PageIndex(pages, encoder=encoder_factory(settings)(), cache_dir=settings.cache_dir)
+    result = evaluate_qa(PageAnswerer(index), items)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    retrieval = result["retrieval"]
+    extraction = result["extraction"]
+    click.echo(f"questions: {result['n']}")
+    click.echo(f"retrieval: {retrieval}")
+    click.echo(f"extraction: {extraction}")
+    click.echo(f"latency_ms: {result['latency_ms']}")
 
 
 @main.group()
@@ -183,12 +252,46 @@ def coverage(directory: Path | None, as_json: bool) -> None:
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--messages", default=2000, show_default=True, help="Messages per measurement.")
-def bench(as_json: bool, messages: int) -> None:
-    """Measure matching speed, pipeline throughput and memory."""
+@click.option(
+    "--pages",
+    "pages_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Pages (JSON Lines) for the page search figures; default: the OMoS-QA test sample.",
+)
+@click.option(
+    "--questions",
+    "questions_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Questions (OMoS-QA JSON Lines) timed against those pages.",
+)
+@click.option(
+    "--page-versions",
+    default=5000,
+    show_default=True,
+    help="Copy the pages under other city ids until the index holds this many versions.",
+)
+def bench(
+    as_json: bool,
+    messages: int,
+    pages_files: tuple[Path, ...],
+    questions_files: tuple[Path, ...],
+    page_versions: int,
+) -> None:
+    """Measure matching speed, pipeline throughput, page search and memory."""
     from bot.bench import run_bench
 
     configure_logging("WARNING")
-    result = _run(run_bench(_settings(), messages=messages))
+    result = _run(
+        run_bench(
+            _settings(),
+            messages=messages,
+            pages_files=pages_files,
+            questions_files=questions_files,
+            page_versions=page_versions,
+        )
+    )
     assert isinstance(result, dict)
     if as_json:
         click.echo(json.dumps(result))

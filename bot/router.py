@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import pages_answer
 from bot.flows import delete, language
 from bot.messages import Choice, IncomingMessage, MessageKind, Reply
 from bot.sanitise import MAX_CHARS, clean, has_words
@@ -271,6 +272,9 @@ class Router:
             return await self.answer(ctx, _sure(intent, ctx.lang))
         if key.startswith("l:"):
             return language.switch_to(ctx, key[2:])
+        if key.startswith(pages_answer.PAGE_CHOICE):
+            answerer = self._knowledge()[2].pages
+            return pages_answer.picked(replace(ctx, state=ctx.state.cleared()), answerer, key)
         return None
 
     def _invalid_choice(self, ctx: TurnContext) -> Turn:
@@ -314,10 +318,21 @@ class Router:
             direct = await self._office_named(ctx, understood)
             if direct is not None:
                 return direct
+        searched = False
+        if ctx.choice is None and ctx.text and pages_answer.consults_pages(understood):
+            # Open world: what no intent clearly covers is looked up in the city's pages.
+            answerer = self._knowledge()[2].pages
+            city = self._city_of(ctx) if self._city_of is not None else ctx.state.city
+            found = pages_answer.look_up(answerer, ctx.kb, ctx.text, city, ctx.lang)
+            if found is not None:
+                turn = pages_answer.page_turn(ctx, understood, found)
+                if turn is not None:
+                    return turn
+                searched = True
         if understood.decision == "ask" and intent != "emergency":
             return self._ask_back(ctx, understood)
         if understood.decision == "unknown" or intent == "unknown":
-            return await self._miss(ctx, understood)
+            return await self._miss(ctx, understood, pages_searched=searched)
         if intent == "change_language":
             return language.change_language(ctx)
         handler = self._handlers.get(intent)
@@ -362,11 +377,16 @@ class Router:
         reply = ctx.reply(ctx.msg("ask_back"), choices=choices)
         return Turn(replies=(reply,), state=state, intent="unknown")
 
-    async def _miss(self, ctx: TurnContext, understood: Understood) -> Turn:
+    async def _miss(
+        self, ctx: TurnContext, understood: Understood, *, pages_searched: bool = False
+    ) -> Turn:
         misses = ctx.state.misses + 1
-        ctx = replace(ctx, state=replace(ctx.state.cleared(), misses=misses))
         if misses >= 2 and self._miss_handler is not None:
+            ctx = replace(ctx, state=replace(ctx.state.cleared(), misses=misses))
             return replace(await self._miss_handler(ctx, understood), unanswered=True)
+        if pages_searched:
+            return replace(pages_answer.not_found(ctx), unanswered=True)
+        ctx = replace(ctx, state=replace(ctx.state.cleared(), misses=misses))
         local = ctx.texts.reply("unknown", ctx.lang)
         reply = Reply(text=local.text, lang=local.lang)
         return Turn(replies=(reply,), state=ctx.state, intent="unknown", unanswered=True)

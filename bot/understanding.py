@@ -9,6 +9,8 @@ from pathlib import Path
 from bot.turn import Understood
 from intents.catalogue import Alias, Catalogue, Example
 from intents.matcher import IntentMatcher
+from intents.page_answers import PageAnswerer
+from intents.page_search import PageIndex
 from intents.semantic import SentenceEncoder
 from knowledge.loader import KnowledgeBase
 
@@ -32,6 +34,8 @@ class Understanding:
         self, kb: KnowledgeBase, *, encoder: SentenceEncoder | None, cache_dir: Path | None
     ) -> None:
         self.matcher = IntentMatcher(catalogue_of(kb), encoder=encoder, cache_dir=cache_dir)
+        self.pages = PageAnswerer(PageIndex(kb.pages, encoder=encoder, cache_dir=cache_dir))
+        """Open-world answers from the knowledge base's information pages."""
 
     def understand(self, text: str, *, hints: Sequence[str | None] = ()) -> Understood:
         result = self.matcher.match(text, hints=tuple(h for h in hints if h))

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import KnowledgeError
-from knowledge.files import yaml_files
+from intents.pages import Page
+from knowledge.files import is_editor_debris, yaml_files
+from knowledge.pages import load_pages_dir
 from knowledge.required import REQUIRED_MESSAGES, placeholder_problems
 from knowledge.schema import (
     CANONICAL_INTENTS,
@@ -53,6 +55,8 @@ class KnowledgeBase:
     places: PlacesDoc | None = None
     slots: SlotsDoc | None = None
     """slots.yaml: words for answers to the bot's own questions (dates, yes/no ...)."""
+    pages: tuple[Page, ...] = ()
+    """Information pages (pages/*.yaml and imported pages/**/*.jsonl) for open-world answers."""
     fingerprint: str = field(default="")
     """A hash of the files' contents: changes whenever an admin's edit changes anything."""
 
@@ -60,7 +64,8 @@ class KnowledgeBase:
         langs = " ".join(self.meta.languages)
         return (
             f"{self.root}: valid: {len(self.intents)} intents, {len(self.examples)} examples, "
-            f"{len(self.messages)} messages, {len(self.offices)} offices, languages {langs}"
+            f"{len(self.messages)} messages, {len(self.offices)} offices, "
+            f"{len(self.pages)} pages, languages {langs}"
         )
 
 
@@ -147,6 +152,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     places = _load_places(root, out)
     offices = _load_offices(root, places, languages, out)
     slots = _load_slots(root, out)
+    pages = load_pages_dir(root / "pages", out.add)
 
     if out.problems or meta is None:
         raise KnowledgeError(out.problems or [f"{meta_file}:1: invalid"])
@@ -160,14 +166,19 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
         offices=offices,
         places=places,
         slots=slots,
+        pages=pages,
         fingerprint=fingerprint(root),
     )
 
 
+def _page_lines_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*.jsonl") if not is_editor_debris(p)]
+
+
 def fingerprint(root: Path) -> str:
-    """A content hash of every YAML file below ``root``."""
+    """A content hash of every YAML file (and imported JSON Lines page file) below ``root``."""
     digest = hashlib.sha256()
-    for path in yaml_files(root, recursive=True):
+    for path in sorted([*yaml_files(root, recursive=True), *_page_lines_files(root)]):
         digest.update(str(path.relative_to(root)).encode())
         try:
             digest.update(path.read_bytes())
