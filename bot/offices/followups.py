@@ -55,7 +55,13 @@ class FollowUps:
         sure = understood.decision == "answer" and understood.intent != "unknown"
         new_topic = sure and understood.intent in _topics(ctx) and understood.intent != last
         # "Hallo aus Dortmund" stays a greeting; "Scharnhorst" is about the last topic.
-        about_place = not sure or understood.intent in ("find_office", last)
+        # Unsure and with no topic before, only a place on its own ("Scharnhorst", "44388") is
+        # taken as asking for offices there; "Hallo aus Dortmund" is not.
+        after_topic = last in _topics(ctx)
+        about_place = (not sure and (after_topic or len(words) == 1)) or understood.intent in (
+            "find_office",
+            last,
+        )
         if len(words) <= MAX_PLACE_ALONE_WORDS and about_place:
             place, _ = self._finder.place_of(ctx)
             if place is not None:

@@ -62,7 +62,7 @@ async def test_unanswered_questions_and_thumbs_down_are_kept_without_who(
     await memory.say("u1", "English")
     replies = await memory.say("u1", "what is the weather tomorrow in 44135")
     assert replies  # the honest "I do not know"
-    await memory.say("u1", "how do i register my flat")  # answered: not recorded
+    await memory.say("u1", "where do i register my address")  # answered: not recorded
     await memory.say("u1", "-1", kind=MessageKind.FEEDBACK)
     rows = await _rows(recording_core)
     assert [r.kind for r in rows] == [UNANSWERED, THUMBS_DOWN]
