@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows import delete, language
 from bot.messages import Choice, IncomingMessage, MessageKind, Reply
+from bot.safety import INFO, answers_expected, crisis_text, expected_answer, unsure_text
 from bot.sanitise import MAX_CHARS, clean, has_words
 from bot.state import ConversationState
 from bot.texts import Texts
@@ -115,6 +116,7 @@ class Router:
             choice=choice,
         )
         turn = await self._route(ctx, understood)
+        turn = self._with_safety_check(ctx, understood, turn)
         if truncated:
             notice = ctx.reply(ctx.msg("too_long"))
             turn = replace(turn, replies=(notice, *turn.replies))
@@ -134,6 +136,51 @@ class Router:
         if understood is not None and (understood.lang_confidence >= 0.5 or state.lang is None):
             return texts.serving_language(understood.lang)
         return texts.serving_language(state.lang or message.lang_hint or texts.languages[0])
+
+    # -- safety -------------------------------------------------------------------------
+
+    def _crisis(self, ctx: TurnContext, understood: Understood | None) -> Turn | None:
+        """A sure crisis is answered first, always: in any dialogue, before any command.
+        So is a "yes" to the question "are you or someone else in danger right now?"."""
+        if understood is not None and understood.safety == "sure":
+            return self.crisis_answer(ctx, understood.safety_kind)
+        if ctx.state.safety_asked and ctx.text:
+            _kb, _texts, understanding = self._knowledge()
+            if understanding.is_yes(ctx.text):
+                return self.crisis_answer(ctx, "emergency")
+        return None
+
+    def crisis_answer(self, ctx: TurnContext, kind: str | None) -> Turn:
+        """The first step for a crisis of ``kind`` (numbers first), then the offer of a person."""
+        local = crisis_text(ctx.kb, ctx.texts, kind, ctx.lang)
+        state = replace(ctx.state.cleared(), misses=0)
+        if kind == INFO:
+            return Turn(replies=(Reply(text=local.text, lang=local.lang),), state=state,
+                        intent="emergency")  # fmt: skip
+        choices = (Choice(key="i:human", label=ctx.msg("a_person")),)
+        reply = Reply(text=local.text, lang=local.lang, choices=choices)
+        return Turn(
+            replies=(reply,), state=state.with_flow(ASK_BACK, choices=choices), intent="emergency"
+        )
+
+    def _with_safety_check(
+        self, ctx: TurnContext, understood: Understood | None, turn: Turn
+    ) -> Turn:
+        """When unsure, one line with 112/110 and one question go before the normal answer;
+        the dialogue and what was typed are kept. Not when the message is the date, time or
+        number the dialogue step asked for."""
+        unsure = (
+            understood is not None
+            and understood.safety == "unsure"
+            and turn.intent != "emergency"
+            and not answers_expected(expected_answer(ctx.state), ctx.text)
+        )
+        local = unsure_text(ctx.kb, ctx.texts, ctx.lang) if unsure else None
+        state = replace(turn.state, safety_asked=local is not None)
+        if local is None:
+            return turn if state == turn.state else replace(turn, state=state)
+        line = Reply(text=local.text, lang=local.lang)
+        return replace(turn, replies=(line, *turn.replies), state=state)
 
     # -- choices --------------------------------------------------------------------------
 
@@ -169,8 +216,9 @@ class Router:
             if self._location_handler is not None:
                 return await self._location_handler(ctx)
             return await self.answer(ctx, _sure("find_office", ctx.lang))
-        if understood is not None and understood.intent == "emergency":
-            return await self.answer(ctx, understood)
+        crisis = self._crisis(ctx, understood)
+        if crisis is not None:
+            return crisis
         if ctx.text.startswith("/"):
             return await self._command(ctx)
         if ctx.state.flow and ctx.text.casefold() in _STOP_WORDS:

@@ -34,6 +34,8 @@ class ConversationState:
     """The numbered choices last offered; a typed number picks one."""
     city: str | None = None
     district: str | None = None
+    safety_asked: bool = False
+    """True right after the bot asked "are you or someone else in danger right now?"."""
 
     def with_flow(
         self,
@@ -60,6 +62,7 @@ class ConversationState:
                 "choices": [[c.key, c.label] for c in self.choices],
                 "city": self.city,
                 "district": self.district,
+                "safety_asked": self.safety_asked,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -78,4 +81,5 @@ class ConversationState:
             choices=tuple(Choice(key=k, label=label) for k, label in raw.get("choices", [])),
             city=raw.get("city"),
             district=raw.get("district"),
+            safety_asked=bool(raw.get("safety_asked", False)),
         )

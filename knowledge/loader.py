@@ -21,6 +21,7 @@ from knowledge.schema import (
     OfficesDoc,
     PlacesDoc,
 )
+from knowledge.safety import SafetyKnowledge, load_safety
 from knowledge.yaml_source import line_of, parse_yaml, validate
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "dortmund"
@@ -48,6 +49,8 @@ class KnowledgeBase:
     messages: Mapping[str, Mapping[str, str]]
     offices: tuple[Office, ...] = ()
     places: PlacesDoc | None = None
+    safety: SafetyKnowledge | None = None
+    """Crisis words and replies (safety/); None only in knowledge bases built by hand."""
     fingerprint: str = field(default="")
     """A hash of the files' contents: changes whenever an admin's edit changes anything."""
 
@@ -140,6 +143,9 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     messages = _load_messages(root, languages, out)
     places = _load_places(root, out)
     offices = _load_offices(root, places, languages, out)
+    safety = load_safety(
+        root, languages, lambda path, model: _load_file(path, model, out), out.add
+    )
 
     if out.problems or meta is None:
         raise KnowledgeError(out.problems or [f"{meta_file}:1: invalid"])
@@ -152,6 +158,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
         messages=messages,
         offices=offices,
         places=places,
+        safety=safety,
         fingerprint=fingerprint(root),
     )
 
