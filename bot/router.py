@@ -287,6 +287,8 @@ class Router:
 
     async def answer(self, ctx: TurnContext, understood: Understood) -> Turn:
         """Answer a message whose meaning is decided (or ask back, or admit not knowing)."""
+        if understood.intent == "emergency" and understood.safety != "sure":
+            understood = self._without_emergency(understood)
         intent = understood.intent
         if understood.decision == "ask" and intent != "emergency":
             return self._ask_back(ctx, understood)
@@ -298,6 +300,18 @@ class Router:
         if handler is not None:
             return await handler(ctx, understood)
         return self.knowledge_answer(ctx, intent)
+
+    @staticmethod
+    def _without_emergency(understood: Understood) -> Understood:
+        """A guess of the encoder alone is no emergency: the safety line is shown (see
+        ``_with_safety_check``) and the message is answered as its next likeliest meaning."""
+        if not understood.alternatives:
+            return replace(understood, intent="unknown", decision="unknown")
+        (intent, confidence), *rest = understood.alternatives
+        return replace(
+            understood, intent=intent, confidence=confidence, decision="ask",
+            alternatives=tuple(rest),
+        )  # fmt: skip
 
     def knowledge_answer(self, ctx: TurnContext, intent: str) -> Turn:
         """The knowledge base's reply for ``intent``, in the user's language."""

@@ -297,6 +297,13 @@ class IntentMatcher:
         verdict = self._safety.with_model(verdict, model_says_emergency=model_says)
         rest = max(1.0 - emergency_probability, 1e-9)
         ranked = [(intent, p / rest) for intent, p in ranked if intent != EMERGENCY]
+        if verdict.is_unsure and model_says:
+            # Reported as emergency, but only "ask": the bot shows 112/110 in one line, asks
+            # once whether anyone is in danger, and goes on with what the message otherwise is.
+            return self._result(
+                guess, EMERGENCY, emergency_probability, Decision.ASK,
+                [(EMERGENCY, emergency_probability), *ranked], semantic=semantic, safety=verdict,
+            )  # fmt: skip
         if not ranked:
             return self._result(guess, UNKNOWN, 0.0, Decision.UNKNOWN, (), safety=verdict)
         intent, confidence = ranked[0]
