@@ -28,8 +28,7 @@ KINDS: tuple[str, ...] = (
 what the emergency numbers are, which is information, not an alarm.
 """
 
-_GAP = "..."
-_GAP_WORDS = 3
+_GAPS = {"...": 3, ".....": 6}  # up to this many other words between two parts of a pattern
 # Arabic script attaches "and", "with", "for", "so" and the article to the next word.
 _ARABIC_PREFIXES = "(?:و|ف|ب|ل|ال|وال|بال|لل|فال|وب|ول)?"
 _ARABIC_ARTICLES = "(?:ال|وال|بال|لل|فال)?"
@@ -59,7 +58,7 @@ class SafetyRules:
 
     A pattern is a phrase matched on whole words of the normalised message: ``word*`` is any
     word beginning with ``word``, ``{group}`` any entry of a named group, ``...`` up to three
-    other words. ``never`` patterns are harmless uses ("the deadline is killing me"): the words
+    other words (``.....`` up to six). ``never`` patterns are harmless uses ("the deadline is killing me"): the words
     they cover count for nothing. ``calm`` patterns are harmless contexts (a bill, an office
     certificate): where one is found, a guess of the sentence encoder alone is dropped.
     """
@@ -132,17 +131,17 @@ def compile_pattern(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> str:
     tokens = pattern.split()
     if not tokens:
         raise ValueError("the pattern is empty")
-    if tokens[0] == _GAP or tokens[-1] == _GAP:
+    if tokens[0] in _GAPS or tokens[-1] in _GAPS:
         raise ValueError(f"'{pattern}': '...' needs a word before and after it")
     parts: list[str] = []
-    gap = False
+    gap = 0
     for token in tokens:
-        if token == _GAP:
-            gap = True
+        if token in _GAPS:
+            gap = _GAPS[token]
             continue
         if parts:
-            parts.append(r" (?:\S+ ){0,%d}" % _GAP_WORDS if gap else " ")
-        gap = False
+            parts.append(r" (?:\S+ ){0,%d}" % gap if gap else " ")
+        gap = 0
         parts.append(_token(pattern, token, groups))
     return "".join(parts)
 
