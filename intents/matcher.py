@@ -294,7 +294,9 @@ class IntentMatcher:
         # The examples alone never make an emergency: at most they make the safety layer unsure,
         # and the message is answered as what it is otherwise.
         model_says = ranked[0][0] == EMERGENCY and emergency_probability >= th.emergency
-        verdict = self._safety.with_model(verdict, model_says_emergency=model_says)
+        verdict = self._safety.with_model(
+            verdict, forms.normalised, model_says_emergency=model_says
+        )
         rest = max(1.0 - emergency_probability, 1e-9)
         ranked = [(intent, p / rest) for intent, p in ranked if intent != EMERGENCY]
         if verdict.is_unsure and model_says:

@@ -83,7 +83,8 @@ def normalise(text: str) -> str:
     stays Cyrillic. Use :func:`transliterate` for a Latin form.
     """
     text = text.translate(_APOSTROPHES)
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_APOSTROPHES)
+    text = text.casefold()
     decomposed = unicodedata.normalize("NFD", text)
     kept = "".join(
         " " if _is_separator(char) else char

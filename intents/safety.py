@@ -38,6 +38,7 @@ _SHORT_ARABIC = 3
 _MIN_STEM = 3
 _GROUP = re.compile(r"^\{([a-z_]+)\}$")
 _BLANK = " ~ "
+_MODEL_MIN_WORDS = 2
 
 
 class Certainty(enum.Enum):
@@ -197,9 +198,14 @@ class SafetyDetector:
             return SafetyVerdict(kind=unsure[0], certainty=Certainty.UNSURE, kinds=unsure)
         return SafetyVerdict(kind=None, certainty=Certainty.NONE, calm=calm)
 
-    def with_model(self, verdict: SafetyVerdict, *, model_says_emergency: bool) -> SafetyVerdict:
+    def with_model(
+        self, verdict: SafetyVerdict, text: str, *, model_says_emergency: bool
+    ) -> SafetyVerdict:
         """The verdict once the sentence encoder has spoken: alone it only makes ``unsure``."""
         if verdict.certainty is not Certainty.NONE or not model_says_emergency or verdict.calm:
+            return verdict
+        if len([word for word in text.split() if not word.isdigit()]) < _MODEL_MIN_WORDS:
+            # "3 Januar", "44388", "ok": too little to read danger into without a danger word.
             return verdict
         return SafetyVerdict(kind="emergency", certainty=Certainty.UNSURE, kinds=("emergency",))
 

@@ -173,11 +173,13 @@ def test_a_harmless_context_silences_unsure_words(detector: SafetyDetector) -> N
 
 def test_the_encoder_alone_makes_unsure_never_sure(detector: SafetyDetector) -> None:
     none = detector.assess("mein Nachbar ist komisch")
-    guessed = detector.with_model(none, model_says_emergency=True)
+    guessed = detector.with_model(none, "mein Nachbar ist komisch", model_says_emergency=True)
     assert (guessed.certainty, guessed.kind) == (Certainty.UNSURE, "emergency")
     calm = detector.assess("die Rechnung ist komisch")
     assert calm.calm
-    assert detector.with_model(calm, model_says_emergency=True).certainty is Certainty.NONE
+    assert detector.with_model(calm, "x y", model_says_emergency=True).certainty is Certainty.NONE
+    alone = detector.assess("3 Januar")
+    assert detector.with_model(alone, "3 januar", model_says_emergency=True) == alone
 
 
 def test_the_most_urgent_kind_answers(detector: SafetyDetector) -> None:
