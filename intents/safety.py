@@ -59,7 +59,8 @@ class SafetyRules:
 
     A pattern is a phrase matched on whole words of the normalised message: ``word*`` is any
     word beginning with ``word``, ``{group}`` any entry of a named group, ``...`` up to three
-    other words (``.....`` up to six). ``never`` patterns are harmless uses ("the deadline is killing me"): the words
+    other words (``.....`` up to six); ``^`` first and ``$`` last tie the pattern to the start
+    and end of the message ("^ 112 $" is the number alone). ``never`` patterns are harmless uses ("the deadline is killing me"): the words
     they cover count for nothing. ``calm`` patterns are harmless contexts (a bill, an office
     certificate): where one is found, a guess of the sentence encoder alone is dropped.
     """
@@ -130,8 +131,11 @@ def _token(pattern: str, token: str, groups: Mapping[str, tuple[str, ...]]) -> s
 def compile_pattern(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> str:
     """The regex source of one pattern; ``ValueError`` says what is wrong with it."""
     tokens = pattern.split()
+    start = bool(tokens) and tokens[0] == "^"
+    end = len(tokens) > start and tokens[-1] == "$"
+    tokens = tokens[int(start) : len(tokens) - int(end)]
     if not tokens:
-        raise ValueError("the pattern is empty")
+        raise ValueError(f"'{pattern}': the pattern is empty")
     if tokens[0] in _GAPS or tokens[-1] in _GAPS:
         raise ValueError(f"'{pattern}': '...' needs a word before and after it")
     parts: list[str] = []
@@ -144,7 +148,7 @@ def compile_pattern(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> str:
             parts.append(r" (?:\S+ ){0,%d}" % gap if gap else " ")
         gap = 0
         parts.append(_token(pattern, token, groups))
-    return "".join(parts)
+    return ("^ " if start else "") + "".join(parts) + (" $" if end else "")
 
 
 def _alternation(sources: list[str]) -> re.Pattern[str] | None:

@@ -238,3 +238,9 @@ def test_violating_is_not_viol_and_arabic_prefixes_need_a_long_word() -> None:
 def test_bad_patterns_say_what_is_wrong(pattern: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         compile_pattern(pattern, {"person": ("he",)})
+
+
+def test_anchored_patterns_need_the_whole_message(detector: SafetyDetector) -> None:
+    assert detector.assess("112").kind == "emergency"
+    assert detector.assess("112!").kind == "emergency"
+    assert detector.assess("110 euro").certainty is Certainty.NONE
