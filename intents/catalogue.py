@@ -31,7 +31,7 @@ class Alias:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Catalogue:
-    """Everything the matcher learns from: examples (``unknown`` included), aliases, crisis words."""
+    """What the matcher learns from: examples (``unknown`` included), aliases, crisis words."""
 
     examples: tuple[Example, ...]
     aliases: tuple[Alias, ...] = ()

@@ -60,9 +60,10 @@ class SafetyRules:
     A pattern is a phrase matched on whole words of the normalised message: ``word*`` is any
     word beginning with ``word``, ``{group}`` any entry of a named group, ``...`` up to three
     other words (``.....`` up to six); ``^`` first and ``$`` last tie the pattern to the start
-    and end of the message ("^ 112 $" is the number alone). ``never`` patterns are harmless uses ("the deadline is killing me"): the words
-    they cover count for nothing. ``calm`` patterns are harmless contexts (a bill, an office
-    certificate): where one is found, a guess of the sentence encoder alone is dropped.
+    and end of the message ("^ 112 $" is the number alone). ``never`` patterns are harmless
+    uses ("the deadline is killing me"): the words they cover count for nothing. ``calm``
+    patterns are harmless contexts (a bill, an office certificate): where one is found, unsure
+    words and a guess of the sentence encoder alone are dropped.
     """
 
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=_empty)
@@ -145,7 +146,7 @@ def compile_pattern(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> str:
             gap = _GAPS[token]
             continue
         if parts:
-            parts.append(r" (?:\S+ ){0,%d}" % gap if gap else " ")
+            parts.append(rf" (?:\S+ ){{0,{gap}}}" if gap else " ")
         gap = 0
         parts.append(_token(pattern, token, groups))
     return ("^ " if start else "") + "".join(parts) + (" $" if end else "")

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 from ruamel.yaml import YAML
 
-from intents.safety import SafetyRules
 from intents.catalogue import Alias, Catalogue, Example
 from intents.evaluation import LabelledItem, evaluate, load_jsonl, metrics
 from intents.languages import LANGUAGES, LanguageIdentifier
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
+from intents.safety import SafetyRules
 from intents.semantic import MAX_QUERY_TOKENS, E5Encoder, SentenceEncoder, Vectors
 
 

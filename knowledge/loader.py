@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.errors import KnowledgeError
+from knowledge.safety import SafetyKnowledge, load_safety
 from knowledge.schema import (
     CANONICAL_INTENTS,
     AliasDoc,
@@ -21,7 +22,6 @@ from knowledge.schema import (
     OfficesDoc,
     PlacesDoc,
 )
-from knowledge.safety import SafetyKnowledge, load_safety
 from knowledge.yaml_source import line_of, parse_yaml, validate
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "dortmund"

@@ -1,4 +1,4 @@
-"""Load the safety folder (crisis words, replies, helplines); problems as ``path:line: message``."""
+"""Load the safety folder (crisis words, replies, helplines); problems as ``path:line: msg``."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ def _check_replies(
         where = ".".join(str(part) for part in loc)
         missing = [lang for lang in languages if lang not in translations]
         if missing:
-            problem(path, line_of(raw, loc), f"{where}: missing translation for {', '.join(missing)}")
+            problem(
+                path, line_of(raw, loc), f"{where}: missing translation for {', '.join(missing)}"
+            )
         for lang, text in translations.items():
             for number in numbers:
                 if not _names(text, number):

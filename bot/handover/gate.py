@@ -16,8 +16,8 @@ from bot.handover.cases import CaseRepository, room_refs
 from bot.handover.roster import StaffMember, StaffRoom
 from bot.handover.service import HandoverService, StaffAnswer
 from bot.messages import IncomingMessage, MessageKind, Reply
-from bot.safety import INFO, crisis_text
 from bot.router import Router
+from bot.safety import INFO, crisis_text
 from bot.sanitise import MAX_CHARS, clean, has_words
 from bot.state import ConversationState
 from bot.texts import Texts
