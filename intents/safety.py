@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from intents.normalise import normalise
+from intents.safety_index import RuleIndex, message_words, rule_of
 from intents.scripts import Script, dominant_script
 
 KINDS: tuple[str, ...] = (
@@ -108,6 +110,11 @@ def _word(word: str, *, stem: bool) -> str:
     return body
 
 
+@functools.lru_cache(maxsize=256)
+def _group_regex(entries: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(compile_pattern(entry, {}) for entry in entries) + ")"
+
+
 def _token(pattern: str, token: str, groups: Mapping[str, tuple[str, ...]]) -> str:
     """The regex of one token of a pattern: a word, a stem or a group."""
     found = _GROUP.match(token)
@@ -118,7 +125,7 @@ def _token(pattern: str, token: str, groups: Mapping[str, tuple[str, ...]]) -> s
             raise ValueError(f"'{pattern}': unknown group '{{{name}}}'")
         if not entries:
             raise ValueError(f"'{pattern}': group '{{{name}}}' is empty")
-        return "(?:" + "|".join(compile_pattern(entry, {}) for entry in entries) + ")"
+        return _group_regex(entries)
     stem = token.endswith("*")
     words = normalise(token.rstrip("*")).split()
     if not words:
@@ -152,14 +159,12 @@ def compile_pattern(pattern: str, groups: Mapping[str, tuple[str, ...]]) -> str:
     return ("^ " if start else "") + "".join(parts) + (" $" if end else "")
 
 
-def _alternation(sources: list[str]) -> re.Pattern[str] | None:
-    if not sources:
-        return None
-    return re.compile(r"(?<!\S)(?:" + "|".join(sources) + r")(?!\S)")
-
-
 class SafetyDetector:
-    """Finds crisis and emergency signals in a message. Pure, synchronous, deterministic."""
+    """Finds crisis and emergency signals in a message. Pure, synchronous, deterministic.
+
+    Each pattern is indexed by a word it cannot match without, so a message runs only the few
+    patterns its words can trigger.
+    """
 
     __slots__ = ("_calm", "_never", "_sure", "_unsure", "_yes")
 
@@ -168,40 +173,49 @@ class SafetyDetector:
         groups = rules.groups
         self._sure = self._by_kind(rules.sure, groups)
         self._unsure = self._by_kind(rules.unsure, groups)
-        self._never = _alternation([compile_pattern(p, groups) for p in rules.never])
-        self._calm = _alternation([compile_pattern(p, groups) for p in rules.calm])
-        self._yes = _alternation([compile_pattern(p, groups) for p in rules.yes])
+        self._never = self._index(rules.never, groups)
+        self._calm = self._index(rules.calm, groups)
+        self._yes = self._index(rules.yes, groups)
 
     @staticmethod
+    def _index(patterns: Iterable[str], groups: Mapping[str, tuple[str, ...]]) -> RuleIndex:
+        return RuleIndex(rule_of(p, compile_pattern(p, groups), groups) for p in patterns)
+
+    @classmethod
     def _by_kind(
-        patterns: Mapping[str, tuple[str, ...]], groups: Mapping[str, tuple[str, ...]]
-    ) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        compiled = []
-        for kind in KINDS:
-            regex = _alternation([compile_pattern(p, groups) for p in patterns.get(kind, ())])
-            if regex is not None:
-                compiled.append((kind, regex))
-        return tuple(compiled)
+        cls, patterns: Mapping[str, tuple[str, ...]], groups: Mapping[str, tuple[str, ...]]
+    ) -> tuple[tuple[str, RuleIndex], ...]:
+        return tuple(
+            (kind, cls._index(patterns[kind], groups)) for kind in KINDS if patterns.get(kind)
+        )
 
     def assess(self, text: str) -> SafetyVerdict:
         """The verdict on ``text`` (raw or normalised) from the words alone."""
-        normalised = f" {normalise(text)} "
-        if not normalised.strip():
+        plain = normalise(text)
+        if not plain:
             return NO_CRISIS
-        calm = self._calm is not None and self._calm.search(normalised) is not None
-        if self._never is not None:
-            normalised = self._never.sub(_BLANK, normalised)
-        sure = tuple(kind for kind, regex in self._sure if regex.search(normalised))
+        normalised = f" {plain} "
+        words = message_words(plain)
+        calm = any(rule.regex.search(normalised) for rule in self._calm.candidates(words))
+        for rule in self._never.candidates(words):
+            normalised = rule.regex.sub(_BLANK, normalised)
+        sure = tuple(kind for kind, index in self._sure if self._found(index, words, normalised))
         if sure:
             if len(sure) > 1 and "info" in sure:
                 # "what is the emergency number" names no danger: only another kind does.
                 specific = tuple(k for k in sure if k not in ("emergency", "info"))
                 sure = specific or ("info",)
             return SafetyVerdict(kind=sure[0], certainty=Certainty.SURE, kinds=sure, calm=calm)
-        unsure = tuple(kind for kind, regex in self._unsure if regex.search(normalised))
+        unsure = tuple(
+            kind for kind, index in self._unsure if self._found(index, words, normalised)
+        )
         if unsure and not calm:
             return SafetyVerdict(kind=unsure[0], certainty=Certainty.UNSURE, kinds=unsure)
         return SafetyVerdict(kind=None, certainty=Certainty.NONE, calm=calm)
+
+    @staticmethod
+    def _found(index: RuleIndex, words: set[str], normalised: str) -> bool:
+        return any(rule.regex.search(normalised) for rule in index.candidates(words))
 
     def with_model(
         self, verdict: SafetyVerdict, text: str, *, model_says_emergency: bool
@@ -216,4 +230,6 @@ class SafetyDetector:
 
     def is_yes(self, text: str) -> bool:
         """Whether ``text`` answers "yes" (to "are you or someone else in danger right now?")."""
-        return self._yes is not None and self._yes.match(f"{normalise(text)} ") is not None
+        plain = normalise(text)
+        candidates = self._yes.candidates(message_words(plain))
+        return any(rule.regex.match(f"{plain} ") for rule in candidates)
