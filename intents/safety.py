@@ -163,7 +163,7 @@ class SafetyDetector:
     """Finds crisis and emergency signals in a message. Pure, synchronous, deterministic.
 
     Each pattern is indexed by a word it cannot match without, so a message runs only the few
-    patterns its words can trigger.
+    patterns its words can trigger. Building one compiles every pattern (about two seconds).
     """
 
     __slots__ = ("_calm", "_never", "_sure", "_unsure", "_yes")

@@ -19,7 +19,7 @@ _PREFIX_KEY = 3
 
 @dataclass(slots=True)
 class Rule:
-    """One pattern: its regex source (compiled on first use) and what must be in the message."""
+    """One pattern: its regex source (compiled once) and a word the message must have."""
 
     source: str
     words: frozenset[str]
@@ -94,6 +94,7 @@ class RuleIndex:
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for index, rule in enumerate(self._rules):
+            rule.regex  # noqa: B018 - compiled now, not while a user waits (seconds, once)
             for word in rule.words:
                 self._by_word[word].append(index)
             for prefix in rule.prefixes:
