@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import pages_answer
+from bot.expects import expected_answer
 from bot.flows import delete, language
 from bot.messages import Choice, IncomingMessage, MessageKind, Reply
+from bot.safety import INFO, answers_expected, crisis_text, unsure_text
 from bot.sanitise import MAX_CHARS, clean, has_words
 from bot.state import ConversationState
 from bot.texts import Texts
@@ -180,6 +182,7 @@ class Router:
             understood=understood,
         )
         turn = await self._route(ctx, understood)
+        turn = self._with_safety_check(ctx, understood, turn)
         for observer in self._observers:
             await observer(ctx, understood, turn)
         if truncated:
@@ -201,6 +204,51 @@ class Router:
         if understood is not None and (understood.lang_confidence >= 0.5 or state.lang is None):
             return texts.serving_language(understood.lang)
         return texts.serving_language(state.lang or message.lang_hint or texts.languages[0])
+
+    # -- safety -------------------------------------------------------------------------
+
+    def _crisis(self, ctx: TurnContext, understood: Understood | None) -> Turn | None:
+        """A sure crisis is answered first, always: in any dialogue, before any command.
+        So is a "yes" to the question "are you or someone else in danger right now?"."""
+        if understood is not None and understood.safety == "sure":
+            return self.crisis_answer(ctx, understood.safety_kind)
+        if ctx.state.safety_asked and ctx.text:
+            _kb, _texts, understanding = self._knowledge()
+            if understanding.is_yes(ctx.text):
+                return self.crisis_answer(ctx, "emergency")
+        return None
+
+    def crisis_answer(self, ctx: TurnContext, kind: str | None) -> Turn:
+        """The first step for a crisis of ``kind`` (numbers first), then the offer of a person."""
+        local = crisis_text(ctx.kb, ctx.texts, kind, ctx.lang)
+        state = replace(ctx.state.cleared(), misses=0)
+        if kind == INFO:
+            return Turn(replies=(Reply(text=local.text, lang=local.lang),), state=state,
+                        intent="emergency")  # fmt: skip
+        choices = (Choice(key="i:human", label=ctx.msg("a_person")),)
+        reply = Reply(text=local.text, lang=local.lang, choices=choices)
+        return Turn(
+            replies=(reply,), state=state.with_flow(ASK_BACK, choices=choices), intent="emergency"
+        )
+
+    def _with_safety_check(
+        self, ctx: TurnContext, understood: Understood | None, turn: Turn
+    ) -> Turn:
+        """When unsure, one line with 112/110 and one question go before the normal answer;
+        the dialogue and what was typed are kept. Not when the message is the date, time or
+        number the dialogue step asked for."""
+        unsure = (
+            understood is not None
+            and understood.safety == "unsure"
+            and turn.intent != "emergency"
+            and not answers_expected(expected_answer(ctx.state), ctx.text)
+        )
+        local = unsure_text(ctx.kb, ctx.texts, ctx.lang) if unsure else None
+        state = replace(turn.state, safety_asked=local is not None)
+        if local is None:
+            return turn if state == turn.state else replace(turn, state=state)
+        line = Reply(text=local.text, lang=local.lang)
+        return replace(turn, replies=(line, *turn.replies), state=state)
 
     # -- choices --------------------------------------------------------------------------
 
@@ -236,8 +284,9 @@ class Router:
             if self._location_handler is not None:
                 return await self._location_handler(ctx)
             return await self.answer(ctx, _sure("find_office", ctx.lang))
-        if understood is not None and understood.intent == "emergency":
-            return await self.answer(ctx, understood)
+        crisis = self._crisis(ctx, understood)
+        if crisis is not None:
+            return crisis
         if ctx.text.startswith("/"):
             return await self._command(ctx)
         if ctx.state.flow and ctx.text.casefold() in _STOP_WORDS:
@@ -313,6 +362,8 @@ class Router:
 
     async def answer(self, ctx: TurnContext, understood: Understood) -> Turn:
         """Answer a message whose meaning is decided (or ask back, or admit not knowing)."""
+        if understood.intent == "emergency" and understood.safety != "sure":
+            understood = self._without_emergency(understood)
         intent = understood.intent
         if self._office_named is not None and intent != "emergency":
             direct = await self._office_named(ctx, understood)
@@ -341,6 +392,18 @@ class Router:
         if self._topic_handler is not None and intent in topic_intents(ctx.kb):
             return await self._topic_handler(ctx, understood)
         return self.knowledge_answer(ctx, intent)
+
+    @staticmethod
+    def _without_emergency(understood: Understood) -> Understood:
+        """A guess of the encoder alone is no emergency: the safety line is shown (see
+        ``_with_safety_check``) and the message is answered as its next likeliest meaning."""
+        if not understood.alternatives:
+            return replace(understood, intent="unknown", decision="unknown")
+        (intent, confidence), *rest = understood.alternatives
+        return replace(
+            understood, intent=intent, confidence=confidence, decision="ask",
+            alternatives=tuple(rest),
+        )  # fmt: skip
 
     def knowledge_answer(self, ctx: TurnContext, intent: str) -> Turn:
         """The knowledge base's reply for ``intent``, in the user's language."""

@@ -38,6 +38,8 @@ class ConversationState:
     """The postcode the user gave, kept with city and district for follow-ups."""
     office: str | None = None
     """The id of the office last shown, for "where is that?", "when is it open?", "book there"."""
+    safety_asked: bool = False
+    """True right after the bot asked "are you or someone else in danger right now?"."""
 
     def with_flow(
         self,
@@ -66,6 +68,7 @@ class ConversationState:
                 "district": self.district,
                 "postcode": self.postcode,
                 "office": self.office,
+                "safety_asked": self.safety_asked,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -86,4 +89,5 @@ class ConversationState:
             district=raw.get("district"),
             postcode=raw.get("postcode"),
             office=raw.get("office"),
+            safety_asked=bool(raw.get("safety_asked", False)),
         )

@@ -53,6 +53,13 @@ class Texts:
                 return LocalText(text=translations[fallback], lang=fallback)
         return None
 
+    def translated(self, translations: Mapping[str, str], lang: str) -> LocalText:
+        """``translations`` in ``lang``, or in the first fallback language that has it."""
+        picked = self._pick(translations, lang)
+        if picked is None:
+            raise KeyError(lang)
+        return LocalText(text=picked.text.strip(), lang=picked.lang)
+
     def message(self, key: str, lang: str, **values: object) -> str:
         """A UI sentence; placeholders filled. Unknown keys are a programming error."""
         translations = self._kb.messages[key]

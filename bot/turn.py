@@ -26,6 +26,10 @@ class Understood:
     alternatives: tuple[tuple[str, float], ...] = ()
     lang: str = "de"
     lang_confidence: float = 0.0
+    safety: str = "none"
+    """The safety layer's certainty: "sure", "unsure" or "none" (intents/safety.py)."""
+    safety_kind: str | None = None
+    """The kind of crisis ("medical", "suicide" ...) when ``safety`` is not "none"."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,6 +24,7 @@ def catalogue_of(kb: KnowledgeBase) -> Catalogue:
             Alias(term=a.term, intent=a.intent, variants=tuple(a.variants)) for a in kb.aliases
         ),
         languages=tuple(kb.meta.languages),
+        safety=kb.safety.rules if kb.safety is not None else None,
     )
 
 
@@ -46,4 +47,10 @@ class Understanding:
             alternatives=tuple((s.intent, s.confidence) for s in result.alternatives),
             lang=result.lang,
             lang_confidence=result.lang_confidence,
+            safety=result.safety.certainty.value,
+            safety_kind=result.safety.kind,
         )
+
+    def is_yes(self, text: str) -> bool:
+        """Whether ``text`` says yes to the safety question ("are you in danger right now?")."""
+        return self.matcher.safety.is_yes(text)

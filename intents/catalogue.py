@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intents.languages import LANGUAGES
+from intents.safety import SafetyRules
 
 UNKNOWN = "unknown"
 EMERGENCY = "emergency"
@@ -30,11 +31,13 @@ class Alias:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Catalogue:
-    """Everything the matcher learns from: examples (``unknown`` included) and aliases."""
+    """What the matcher learns from: examples (``unknown`` included), aliases, crisis words."""
 
     examples: tuple[Example, ...]
     aliases: tuple[Alias, ...] = ()
     languages: tuple[str, ...] = LANGUAGES
+    safety: SafetyRules | None = None
+    """The crisis words of the safety layer; without them no message is ever a crisis."""
 
     @property
     def intents(self) -> tuple[str, ...]:

@@ -14,11 +14,11 @@ import numpy.typing as npt
 from intents.catalogue import EMERGENCY, UNKNOWN, Catalogue
 from intents.coverage import ContentCoverage
 from intents.cues import cued_intents
-from intents.emergency import EmergencyDetector
 from intents.languages import LanguageGuess, LanguageIdentifier
 from intents.lexical import ExampleForms, LexicalIndex, QueryForms
 from intents.ngrams import NgramIndex
 from intents.normalise import clean
+from intents.safety import NO_CRISIS, SafetyDetector, SafetyVerdict
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class MatchResult:
     decision: Decision
     alternatives: tuple[Scored, ...]
     semantic: bool = False  # whether the sentence encoder took part (False: the fast path)
+    safety: SafetyVerdict = NO_CRISIS  # the safety layer's verdict (intent is emergency iff sure)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,7 +62,7 @@ class Thresholds:
 
     answer: float = 0.7  # probability of the best intent needed to answer without asking
     ask: float = 0.25  # below this the matcher says unknown rather than asking back
-    emergency: float = 0.3  # emergency wins from this probability on
+    emergency: float = 0.3  # from this probability on the model's guess makes safety "unsure"
     min_similarity: float = 0.78  # semantic similarity below which nothing fits
     temperature: float = 0.01  # softness of the similarity kernel (semantic scale)
     lexical_weight: float = 0.1  # weight of fuzzy string similarity next to the semantic one
@@ -94,7 +95,6 @@ class IntentMatcher:
     __slots__ = (
         "_catalogue",
         "_coverage",
-        "_emergency",
         "_encoder",
         "_example_intents",
         "_example_words",
@@ -104,6 +104,7 @@ class IntentMatcher:
         "_lexical",
         "_ngrams",
         "_queries",
+        "_safety",
         "_thresholds",
         "_vectors",
     )
@@ -125,7 +126,7 @@ class IntentMatcher:
         self._lexical = LexicalIndex(catalogue, forms)
         self._ngrams = NgramIndex(forms)
         self._coverage = ContentCoverage(forms)
-        self._emergency = EmergencyDetector()
+        self._safety = SafetyDetector(catalogue.safety)
         intents = list(catalogue.intents)
         for required in (UNKNOWN, EMERGENCY):
             if required not in intents:
@@ -153,6 +154,11 @@ class IntentMatcher:
     def catalogue(self) -> Catalogue:
         """The catalogue this matcher was built from."""
         return self._catalogue
+
+    @property
+    def safety(self) -> SafetyDetector:
+        """The safety layer in use (built from the catalogue's crisis words)."""
+        return self._safety
 
     @property
     def identifier(self) -> LanguageIdentifier:
@@ -307,24 +313,41 @@ class IntentMatcher:
         order = [int(index) for index in np.argsort(-probabilities, kind="stable")]
         ranked = [(self._intents[index], float(probabilities[index])) for index in order]
         emergency_probability = float(probabilities[self._intents.index(EMERGENCY)])
-        if self._emergency.mentions_emergency(forms.normalised):
+        verdict = self._safety.assess(forms.normalised)
+        if verdict.is_sure:
             confidence = max(emergency_probability, 0.95)
             return self._result(
-                guess, EMERGENCY, confidence, Decision.ANSWER, ranked, semantic=semantic
-            )
-        if emergency_probability >= th.emergency:
+                guess, EMERGENCY, confidence, Decision.ANSWER, ranked, semantic=semantic,
+                safety=verdict,
+            )  # fmt: skip
+        # The examples alone never make an emergency: at most they make the safety layer unsure,
+        # and the message is answered as what it is otherwise.
+        model_says = ranked[0][0] == EMERGENCY and emergency_probability >= th.emergency
+        verdict = self._safety.with_model(
+            verdict, forms.normalised, model_says_emergency=model_says
+        )
+        rest = max(1.0 - emergency_probability, 1e-9)
+        ranked = [(intent, p / rest) for intent, p in ranked if intent != EMERGENCY]
+        if verdict.is_unsure and model_says:
+            # Reported as emergency, but only "ask": the bot shows 112/110 in one line, asks
+            # once whether anyone is in danger, and goes on with what the message otherwise is.
             return self._result(
-                guess, EMERGENCY, emergency_probability, Decision.ANSWER, ranked, semantic=semantic
-            )
+                guess, EMERGENCY, emergency_probability, Decision.ASK,
+                [(EMERGENCY, emergency_probability), *ranked], semantic=semantic, safety=verdict,
+            )  # fmt: skip
+        if not ranked:
+            return self._result(guess, UNKNOWN, 0.0, Decision.UNKNOWN, (), safety=verdict)
         intent, confidence = ranked[0]
         if intent == UNKNOWN:
             return self._result(
-                guess, UNKNOWN, confidence, Decision.UNKNOWN, ranked, semantic=semantic
-            )
+                guess, UNKNOWN, confidence, Decision.UNKNOWN, ranked, semantic=semantic,
+                safety=verdict,
+            )  # fmt: skip
         if best_similarity < th.min_similarity or confidence < th.ask:
             return self._result(
-                guess, UNKNOWN, 1.0 - confidence, Decision.UNKNOWN, ranked, semantic=semantic
-            )
+                guess, UNKNOWN, 1.0 - confidence, Decision.UNKNOWN, ranked, semantic=semantic,
+                safety=verdict,
+            )  # fmt: skip
         decision = Decision.ANSWER if confidence >= th.answer else Decision.ASK
         if decision is Decision.ANSWER and similarities is not None:
             # Probabilities are relative: an out-of-scope question that is far from every
@@ -333,7 +356,9 @@ class IntentMatcher:
             rows = self._intent_rows[self._intents.index(intent)]
             if float(similarities[rows].max()) < th.answer_similarity:
                 decision = Decision.ASK
-        return self._result(guess, intent, confidence, decision, ranked, semantic=semantic)
+        return self._result(
+            guess, intent, confidence, decision, ranked, semantic=semantic, safety=verdict
+        )
 
     @staticmethod
     def _result(
@@ -344,6 +369,7 @@ class IntentMatcher:
         ranked: Sequence[tuple[str, float]],
         *,
         semantic: bool = False,
+        safety: SafetyVerdict = NO_CRISIS,
     ) -> MatchResult:
         alternatives = tuple(
             Scored(intent=other, confidence=round(probability, 4))
@@ -358,4 +384,5 @@ class IntentMatcher:
             decision=decision,
             alternatives=alternatives,
             semantic=semantic,
+            safety=safety,
         )

@@ -54,6 +54,12 @@ _DIGITS = str.maketrans(
 
 _SPACES = re.compile(r"\s+")
 
+# Apostrophes as keyboards type them (Ukrainian uses ' ʼ ’ inside words: п'ять, бʼє).
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032", "'"))
+# French and Albanian elision ("d'urgence", "l'ambulance", "s'marr"), and Turkish suffixes after
+# a number ("112'yi"), keep both words; any other apostrophe joins its word ("б'є" is "бє").
+_ELISION = re.compile(r"(?<![^\W\d_])([a-z]|qu|jusqu|lorsqu|puisqu|\d+)'(?=[a-z]{2})")
+
 
 def clean(text: str) -> str:
     """Return ``text`` in NFKC, lower case, without invisible marks, spaces collapsed.
@@ -76,7 +82,9 @@ def normalise(text: str) -> str:
     Punctuation becomes a space; digits stay (``112`` matters). Script is kept: Cyrillic
     stays Cyrillic. Use :func:`transliterate` for a Latin form.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    text = text.translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_APOSTROPHES)
+    text = text.casefold()
     decomposed = unicodedata.normalize("NFD", text)
     kept = "".join(
         " " if _is_separator(char) else char
@@ -84,7 +92,7 @@ def normalise(text: str) -> str:
         if not unicodedata.combining(char)
     )
     kept = unicodedata.normalize("NFC", kept).translate(_LETTER_VARIANTS).translate(_DIGITS)
-    kept = kept.replace("'", "")
+    kept = _ELISION.sub(r"\1 ", kept).replace("'", "")
     return _SPACES.sub(" ", kept).strip()
 
 

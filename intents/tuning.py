@@ -23,6 +23,7 @@ from intents.catalogue import Alias, Catalogue, Example
 from intents.evaluation import LabelledItem, evaluate, load_jsonl, metrics
 from intents.languages import LANGUAGES, LanguageIdentifier
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
+from intents.safety import SafetyRules
 from intents.scope import load_items, load_labels, scope_report
 from intents.semantic import MAX_QUERY_TOKENS, E5Encoder, SentenceEncoder, Vectors
 
@@ -46,7 +47,38 @@ def load_catalogue(kb_dir: Path) -> Catalogue:
                     variants=tuple(str(v) for v in entry.get("variants", ())),
                 )
             )
-    return Catalogue(examples=tuple(examples), aliases=tuple(aliases), languages=LANGUAGES)
+    return Catalogue(
+        examples=tuple(examples),
+        aliases=tuple(aliases),
+        languages=LANGUAGES,
+        safety=load_safety_rules(kb_dir),
+    )
+
+
+def load_safety_rules(kb_dir: Path) -> SafetyRules:
+    """Read the crisis words of ``kb_dir/safety/words`` (no validation; see the loader)."""
+    yaml = YAML(typ="safe")
+    groups: dict[str, list[str]] = {}
+    sure: dict[str, list[str]] = {}
+    unsure: dict[str, list[str]] = {}
+    lists: dict[str, list[str]] = {"never": [], "calm": [], "yes": []}
+    for path in sorted((kb_dir / "safety" / "words").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8")) or {}
+        for name, words in (data.get("groups") or {}).items():
+            groups.setdefault(str(name), []).extend(str(w) for w in words)
+        for section, target in (("sure", sure), ("unsure", unsure)):
+            for kind, patterns in (data.get(section) or {}).items():
+                target.setdefault(str(kind), []).extend(str(p) for p in patterns)
+        for section, bucket in lists.items():
+            bucket.extend(str(p) for p in data.get(section) or ())
+    return SafetyRules(
+        groups={name: tuple(words) for name, words in groups.items()},
+        sure={kind: tuple(patterns) for kind, patterns in sure.items()},
+        unsure={kind: tuple(patterns) for kind, patterns in unsure.items()},
+        never=tuple(lists["never"]),
+        calm=tuple(lists["calm"]),
+        yes=tuple(lists["yes"]),
+    )
 
 
 class MemoEncoder:

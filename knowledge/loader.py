@@ -13,6 +13,7 @@ from intents.pages import Page
 from knowledge.files import is_editor_debris, yaml_files
 from knowledge.pages import load_pages_dir
 from knowledge.required import REQUIRED_MESSAGES, placeholder_problems
+from knowledge.safety import SafetyKnowledge, load_safety
 from knowledge.schema import (
     CANONICAL_INTENTS,
     AliasDoc,
@@ -57,6 +58,8 @@ class KnowledgeBase:
     """slots.yaml: words for answers to the bot's own questions (dates, yes/no ...)."""
     pages: tuple[Page, ...] = ()
     """Information pages (pages/*.yaml and imported pages/**/*.jsonl) for open-world answers."""
+    safety: SafetyKnowledge | None = None
+    """Crisis words and replies (safety/); None only in knowledge bases built by hand."""
     fingerprint: str = field(default="")
     """A hash of the files' contents: changes whenever an admin's edit changes anything."""
 
@@ -153,6 +156,9 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
     offices = _load_offices(root, places, languages, out)
     slots = _load_slots(root, out)
     pages = load_pages_dir(root / "pages", out.add)
+    safety = load_safety(
+        root, languages, lambda path, model: _load_file(path, model, out), out.add
+    )
 
     if out.problems or meta is None:
         raise KnowledgeError(out.problems or [f"{meta_file}:1: invalid"])
@@ -167,6 +173,7 @@ def load_knowledge(root: Path | str | None = None) -> KnowledgeBase:
         places=places,
         slots=slots,
         pages=pages,
+        safety=safety,
         fingerprint=fingerprint(root),
     )
 

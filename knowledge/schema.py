@@ -332,3 +332,64 @@ class SlotsDoc(Model):
 ExamplesDoc = dict[Id, list[Text]]
 MessagesDoc = dict[Id, Translations]
 AliasesDoc = list[AliasDoc]
+
+
+SafetyKind = Literal[
+    "medical",
+    "fire_gas",
+    "domestic_violence",
+    "violence",
+    "child_at_risk",
+    "suicide",
+    "self_harm",
+    "emergency",
+    "info",
+]
+"""The kinds of the safety layer (intents/safety.py), most urgent first."""
+
+
+class Helpline(Model):
+    """A number the crisis replies give, with where it was read and when."""
+
+    id: Id
+    name: Text
+    numbers: tuple[Text, ...] = Field(min_length=1)
+    what: Text
+    source: Text
+    read: date
+    verified: bool
+    """False when no public page confirmed the number: the admin must check it."""
+
+
+class SafetyKindDoc(Model):
+    """The reply of one crisis kind; every translation must name ``numbers``."""
+
+    numbers: tuple[Text, ...] = Field(min_length=1)
+    reply: Translations
+
+
+class SafetyUnsureDoc(Model):
+    """What the bot says when it is not sure: one line with the numbers, one question."""
+
+    numbers: tuple[Text, ...] = Field(min_length=1)
+    line: Translations
+    question: Translations
+
+
+class SafetyRepliesDoc(Model):
+    """safety/replies.yaml: the helplines and the first step for every kind."""
+
+    helplines: tuple[Helpline, ...] = Field(min_length=1)
+    kinds: dict[SafetyKind, SafetyKindDoc]
+    unsure: SafetyUnsureDoc
+
+
+class SafetyWordsDoc(Model):
+    """safety/words/*.yaml: words and phrases of the safety layer (usually one file a language)."""
+
+    groups: dict[Id, tuple[Text, ...]] = Field(default_factory=dict)
+    sure: dict[SafetyKind, tuple[Text, ...]] = Field(default_factory=dict)
+    unsure: dict[SafetyKind, tuple[Text, ...]] = Field(default_factory=dict)
+    never: tuple[Text, ...] = ()
+    calm: tuple[Text, ...] = ()
+    yes: tuple[Text, ...] = ()

@@ -17,6 +17,7 @@ from bot.handover.roster import StaffMember, StaffRoom
 from bot.handover.service import HandoverService, StaffAnswer
 from bot.messages import IncomingMessage, MessageKind, Reply
 from bot.router import Router
+from bot.safety import INFO, crisis_text
 from bot.sanitise import MAX_CHARS, clean, has_words
 from bot.state import ConversationState
 from bot.texts import Texts
@@ -168,9 +169,9 @@ class TakeoverGate:
     def _emergency_reply(self, text: str, lang: str, state: ConversationState) -> Reply | None:
         if not has_words(text) or text.startswith("/"):
             return None
-        _kb, texts, understanding = self._knowledge()
+        kb, texts, understanding = self._knowledge()
         understood = understanding.understand(text, hints=(lang, state.lang))
-        if understood.intent != "emergency" or understood.decision != "answer":
+        if understood.safety != "sure" or understood.safety_kind == INFO:
             return None
-        local = texts.reply("emergency", lang)
+        local = crisis_text(kb, texts, understood.safety_kind, lang)
         return Reply(text=local.text, lang=local.lang)

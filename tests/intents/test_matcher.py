@@ -14,7 +14,8 @@ from intents.evaluation import LabelledItem, evaluate, load_jsonl
 from intents.languages import LANGUAGES, LanguageIdentifier
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
 from intents.normalise import normalise
-from tests.intents.conftest import DEV_SET, TrigramEncoder
+from intents.tuning import load_safety_rules
+from tests.intents.conftest import DEV_SET, KNOWLEDGE, TrigramEncoder
 
 
 def _examples(intent: str, lang: str, *texts: str) -> tuple[Example, ...]:
@@ -40,6 +41,7 @@ SMALL = Catalogue(
         *_examples("unknown", "en", "what is the weather tomorrow", "buy football tickets"),
     ),
     aliases=(Alias(term="Anmeldung", intent="registration", variants=("анмельдунг",)),),
+    safety=load_safety_rules(KNOWLEDGE),
 )  # fmt: skip
 
 
@@ -142,7 +144,7 @@ def test_nonsense_is_not_answered(trigram: IntentMatcher, lexical: IntentMatcher
     ],
 )
 def test_emergency_words_always_win(lexical: IntentMatcher, text: str) -> None:
-    # The small catalogue has no emergency examples: the words alone must be enough.
+    # The small catalogue has no emergency examples: the crisis words alone must be enough.
     result = lexical.match(text)
     assert result.intent == "emergency"
     assert result.decision is Decision.ANSWER

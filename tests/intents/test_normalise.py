@@ -72,3 +72,21 @@ def test_normalise_is_idempotent_and_clean(text: str) -> None:
     assert once == once.strip()
     assert "  " not in once
     assert transliterate(text).isascii()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Quel est le numéro d'urgence ?", "quel est le numero d urgence"),
+        ("appelez l’ambulance", "appelez l ambulance"),
+        ("s'marr frymë", "s marr fryme"),
+        ("112'yi arayın", "112 yi arayin"),
+        ("б'є", "бє"),
+        ("бʼє", "бє"),
+        ("б’є", "бє"),
+        ("п'ять", "пять"),
+        ("don't", "dont"),
+    ],
+)
+def test_apostrophes_keep_elided_words_and_join_inside_words(text: str, expected: str) -> None:
+    assert normalise(text) == expected
