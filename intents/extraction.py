@@ -12,7 +12,7 @@ import tempfile
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -82,6 +82,34 @@ def is_heading(line: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class LineFacts:
+    """What a line says about itself, whatever the question (computed once per line)."""
+
+    stems: frozenset[str]
+    cleaned: str
+    heading: float
+    contact: float
+    time: float
+    money: float
+    ends_question: float
+    log_length: float
+
+
+@lru_cache(maxsize=32768)
+def _facts(line: str, lang: str) -> LineFacts:
+    return LineFacts(
+        stems=stems(line, lang),
+        cleaned=clean(line),
+        heading=float(is_heading(line)),
+        contact=float(bool(_CONTACT.search(line))),
+        time=float(bool(_TIME.search(line))),
+        money=float(bool(_MONEY.search(line))),
+        ends_question=float(line.rstrip().endswith(("?", "؟"))),
+        log_length=math.log1p(len(line)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class PageStructure:
     """Where each line's section starts, and the section of each line."""
 
@@ -94,9 +122,9 @@ def structure_of(lines: Sequence[str]) -> PageStructure:
     heading: list[int] = []
     section: list[int] = []
     current, number = -1, 0
-    for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        starts = index == 0 or (is_heading(line) and not is_heading(following))
+    short = [is_heading(line) for line in lines] + [False]
+    for index in range(len(lines)):
+        starts = index == 0 or (short[index] and not short[index + 1])
         if starts and index > 0:
             number += 1
         if starts:
@@ -114,6 +142,8 @@ SEMANTIC_FEATURES = (
     "sim_best",
     "sim_second_gap",
     "neighbour_gap",
+    "previous_gap",
+    "next_gap",
     "window_gap",
     "heading_sim_gap",
     "section_sim_gap",
@@ -126,6 +156,7 @@ LEXICAL_FEATURES = (
     "overlap_gap",
     "overlap_best",
     "neighbour_overlap",
+    "previous_overlap",
     "heading_overlap",
     "section_overlap_gap",
     "section_of_lexical_best",
@@ -134,6 +165,8 @@ LEXICAL_FEATURES = (
     "is_heading",
     "is_title",
     "position",
+    "offset_in_section",
+    "section_length",
     "first_lines",
     "log_length",
     "contact",
@@ -208,6 +241,8 @@ def line_features(
             "sim_best": np.full(n, top),
             "sim_second_gap": np.full(n, top - (ordered[1] if n > 1 else top)),
             "neighbour_gap": neighbour_max(sim) - top,
+            "previous_gap": np.concatenate(([sim.min()], sim[:-1])) - top,
+            "next_gap": np.concatenate((sim[1:], [sim.min()])) - top,
             "window_gap": window - top,
             "heading_sim_gap": heading_sim - top,
             "section_sim_gap": per_line_section - float(section_sim.max()),
@@ -219,33 +254,39 @@ def line_features(
             out[:, column[name]] = values
 
     question_stems = stems(question, lang)
-    line_stems = [stems(line, lang) for line in lines]
+    facts = [_facts(line, lang) for line in lines]
+    line_stems = [fact.stems for fact in facts]
     document_frequency: dict[str, int] = {}
     for words in line_stems:
         for word in words & question_stems:
             document_frequency[word] = document_frequency.get(word, 0) + 1
     idf = {w: math.log((n + 1) / (df + 0.5)) for w, df in document_frequency.items()}
     total = sum(idf.values()) or 1.0
-    overlap = np.array([sum(idf.get(w, 0.0) for w in words) for words in line_stems]) / total
+    overlap = (
+        np.array([sum(idf[w] for w in words & question_stems) for words in line_stems]) / total
+    )
     lexical_best = int(np.argmax(overlap))
     section_words: dict[int, set[str]] = {}
     for words, s in zip(line_stems, sections, strict=True):
         section_words.setdefault(s, set()).update(words)
-    section_overlap = np.array(
-        [sum(idf.get(w, 0.0) for w in section_words[s]) / total for s in sections]
-    )
+    section_score = {
+        s: sum(idf.get(w, 0.0) for w in words & question_stems) / total
+        for s, words in section_words.items()
+    }
+    section_overlap = np.array([section_score[s] for s in sections])
     heading_overlap = np.array([overlap[h] if h >= 0 else 0.0 for h in shape.heading])
     asks = _asks(question)
-    headings = np.array([float(is_heading(line)) for line in lines])
-    contact = np.array([float(bool(_CONTACT.search(line))) for line in lines])
-    time = np.array([float(bool(_TIME.search(line))) for line in lines])
-    money = np.array([float(bool(_MONEY.search(line))) for line in lines])
-    title = clean(lines[0])
+    headings = np.array([fact.heading for fact in facts])
+    contact = np.array([fact.contact for fact in facts])
+    time = np.array([fact.time for fact in facts])
+    money = np.array([fact.money for fact in facts])
+    title = facts[0].cleaned
     lexical = {
         "overlap": overlap,
         "overlap_gap": overlap - overlap.max(),
         "overlap_best": np.full(n, overlap.max()),
         "neighbour_overlap": neighbour_max(overlap),
+        "previous_overlap": np.concatenate(([0.0], overlap[:-1])),
         "heading_overlap": heading_overlap,
         "section_overlap_gap": section_overlap - section_overlap.max(),
         "section_of_lexical_best": np.array(
@@ -254,12 +295,14 @@ def line_features(
         "distance_to_lexical_best": _distance(index, lexical_best, n),
         "question_on_page": np.full(n, len(document_frequency) / max(1, len(question_stems))),
         "is_heading": headings,
-        "is_title": np.array([float(i == 0 or clean(x) == title) for i, x in enumerate(lines)]),
+        "is_title": np.array([float(i == 0 or f.cleaned == title) for i, f in enumerate(facts)]),
         "position": index / n,
+        "offset_in_section": np.minimum(index - np.maximum(shape.heading, 0), 10) / 10,
+        "section_length": np.log1p([sections.count(s) for s in sections]),
         "first_lines": (index <= 2).astype(np.float64),
-        "log_length": np.log1p([len(line) for line in lines]),
+        "log_length": np.array([fact.log_length for fact in facts]),
         "contact": contact,
-        "ends_question": np.array([float(line.rstrip().endswith(("?", "؟"))) for line in lines]),
+        "ends_question": np.array([fact.ends_question for fact in facts]),
         "when_time": time * asks["when"],
         "much_money": money * asks["much"],
         "where_contact": contact * asks["where"],
@@ -278,28 +321,35 @@ class Decoder:
     line: float  # other lines must reach this
     relative: float  # ... and this share of the best line's probability
     gap: int  # lines may be this far from the block around the best line (0: touching)
+    # confidence = (1 - blend) x the best line's probability + blend x the block's mean
+    blend: float = 0.0
 
     def decode(self, probability: Matrix) -> tuple[int, ...]:
-        """The chosen line numbers, ascending; () when the best line is below ``answer``."""
+        """The chosen line numbers, ascending; () when the confidence is below ``answer``."""
+        lines, confidence = self.block(probability)
+        return lines if confidence >= self.answer else ()
+
+    def block(self, probability: Matrix) -> tuple[tuple[int, ...], float]:
+        """The block of lines around the best line, and the confidence that it answers."""
         if probability.size == 0:
-            return ()
+            return (), 0.0
         best = int(np.argmax(probability))
-        if probability[best] < self.answer:
-            return ()
-        cut = max(self.line, self.relative * float(probability[best]))
-        chosen = probability >= cut
-        keep = {best}
+        top = float(probability[best])
+        chosen = probability >= max(self.line, self.relative * top)
+        keep = [best]
         # grow the block around the best line, stepping over at most ``gap`` unchosen lines
         for step in (-1, 1):
             index, missed = best + step, 0
             while 0 <= index < len(probability) and missed <= self.gap:
                 if chosen[index]:
-                    keep.add(index)
+                    keep.append(index)
                     missed = 0
                 else:
                     missed += 1
                 index += step
-        return tuple(sorted(keep))
+        keep.sort()
+        mean = float(probability[keep].mean())
+        return tuple(keep), (1 - self.blend) * top + self.blend * mean
 
 
 CONTEXT_FEATURES = (
@@ -421,6 +471,7 @@ class ExtractionModel:
                 "line": self.decoder.line,
                 "relative": self.decoder.relative,
                 "gap": self.decoder.gap,
+                "blend": self.decoder.blend,
             },
         }
 
@@ -446,6 +497,7 @@ class ExtractionModel:
                 line=float(decoder["line"]),
                 relative=float(decoder["relative"]),
                 gap=int(decoder["gap"]),
+                blend=float(decoder.get("blend", 0.0)),
             ),
         )
 
