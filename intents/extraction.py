@@ -118,13 +118,15 @@ class PageStructure:
 
 
 def structure_of(lines: Sequence[str]) -> PageStructure:
-    """Sections begin at a heading line that a longer (sentence) line follows, or at line 0."""
+    """Sections begin at line 0 and at a short line that a sentence follows or that asks or
+    announces (ends with ? or :), as headings over a list do."""
     heading: list[int] = []
     section: list[int] = []
     current, number = -1, 0
     short = [is_heading(line) for line in lines] + [False]
     for index in range(len(lines)):
-        starts = index == 0 or (short[index] and not short[index + 1])
+        opens = lines[index].rstrip().endswith(("?", ":", "؟"))
+        starts = index == 0 or (short[index] and (opens or not short[index + 1]))
         if starts and index > 0:
             number += 1
         if starts:

@@ -292,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--no-cv", action="store_true", help="only fit and write the weights")
     parser.add_argument("--stages", type=int, default=2, choices=(1, 2))
     parser.add_argument(
         "--lexical", action="store_true", help="no vectors: the lexical model only"
@@ -311,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.lexical
         else (("semantic", FEATURES), ("lexical", LEXICAL_FEATURES))
     )
-    for name, columns in models:
+    for name, columns in models if not args.no_cv else ():
         report = cross_validate(examples, cross, columns, args.folds, args.l2, args.stages)
         print(json.dumps({"model": name, "cv": report}))
     if args.write:
