@@ -21,6 +21,7 @@ import numpy.typing as npt
 import Stemmer
 
 from intents.normalise import clean
+from intents.scripts import dominant_script
 from intents.semantic import SentenceEncoder, Vectors
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,24 @@ LEXICAL_FEATURES = (
     "which_list",
 )
 FEATURES = SEMANTIC_FEATURES + LEXICAL_FEATURES
+# Without shared words (a question in Arabic on a German page) the overlap columns say nothing;
+# the cross-lingual model reads the encoder and the page's shape only.
+WORD_FEATURES = frozenset(
+    (
+        "overlap",
+        "overlap_gap",
+        "overlap_best",
+        "neighbour_overlap",
+        "previous_overlap",
+        "heading_overlap",
+        "section_overlap_gap",
+        "section_of_lexical_best",
+        "distance_to_lexical_best",
+        "question_on_page",
+    )
+)
+CROSSLINGUAL_FEATURES = tuple(name for name in FEATURES if name not in WORD_FEATURES)
+MODELS = ("semantic", "lexical", "crosslingual")
 
 
 def _asks(question: str) -> dict[str, bool]:
@@ -505,14 +524,15 @@ class ExtractionModel:
 
 
 def load_models(path: Path | None = None) -> dict[str, ExtractionModel]:
-    """The shipped models: ``semantic`` (with the encoder) and ``lexical`` (without)."""
+    """The shipped models: ``semantic`` (with the encoder), ``lexical`` (without) and
+    ``crosslingual`` (with the encoder, when question and page are in different scripts)."""
     text = (
         path.read_text(encoding="utf-8")
         if path is not None
         else resources.files("intents").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
     )
     data = json.loads(text)
-    return {kind: ExtractionModel.from_json(data[kind]) for kind in ("semantic", "lexical")}
+    return {kind: ExtractionModel.from_json(data[kind]) for kind in MODELS}
 
 
 class LineVectors:
@@ -590,7 +610,7 @@ class AnswerExtractor:
         if encoder is not None and lines:
             question_vector = self._question_vector(encoder, question)
             line_vectors = self._lines.vectors(encoder, lines)
-        model = self._models["semantic" if question_vector is not None else "lexical"]
+        model = self._models[choose_model(question, lines, semantic=question_vector is not None)]
         features = line_features(question, lines, lang, question_vector, line_vectors)
         return model.probabilities(features, structure_of(lines).section)
 
@@ -600,7 +620,7 @@ class AnswerExtractor:
         """The line numbers (0-based, ascending) that answer ``question``, or ()."""
         if not lines or not question.strip():
             return ()
-        model = self._models["semantic" if encoder is not None else "lexical"]
+        model = self._models[choose_model(question, lines, semantic=encoder is not None)]
         return model.decoder.decode(self.probabilities(question, lines, lang, encoder))
 
     def _question_vector(self, encoder: SentenceEncoder, question: str) -> Vectors:
@@ -613,6 +633,14 @@ class AnswerExtractor:
             if len(self._questions) > 256:
                 self._questions.popitem(last=False)
         return vector
+
+
+def choose_model(question: str, lines: Sequence[str], *, semantic: bool) -> str:
+    """Which of :data:`MODELS` reads this question on this page."""
+    if not semantic:
+        return "lexical"
+    page_script = dominant_script(" ".join(lines[:20]))
+    return "crosslingual" if dominant_script(question) is not page_script else "semantic"
 
 
 def _write(path: Path, vectors: Vectors) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from intents.extraction import (
+    CROSSLINGUAL_FEATURES,
     FEATURES,
     LEXICAL_FEATURES,
     WEIGHTS_FILE,
@@ -291,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--cross", default="ar,uk", help="languages also asked on German pages")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--no-cv", action="store_true", help="only fit and write the weights")
     parser.add_argument("--stages", type=int, default=2, choices=(1, 2))
@@ -304,25 +306,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     langs = args.langs.split(",")
     started = time.perf_counter()
     examples = load_examples(args.data, store, langs, cross=False)
-    cross = load_examples(args.data, store, [x for x in langs if x in ("ar", "uk")], cross=True)
+    cross = load_examples(args.data, store, [x for x in args.cross.split(",") if x], cross=True)
     seconds = time.perf_counter() - started
     print(f"features of {len(examples) + len(cross)} questions: {seconds:.1f} s", file=sys.stderr)
-    models = (
-        (("lexical", LEXICAL_FEATURES),)
-        if args.lexical
-        else (("semantic", FEATURES), ("lexical", LEXICAL_FEATURES))
-    )
+    columns_of = {
+        "semantic": FEATURES,
+        "lexical": LEXICAL_FEATURES,
+        "crosslingual": CROSSLINGUAL_FEATURES,
+    }
+    models = (("lexical", LEXICAL_FEATURES),) if args.lexical else tuple(columns_of.items())
     for name, columns in models if not args.no_cv else ():
         report = cross_validate(examples, cross, columns, args.folds, args.l2, args.stages)
         print(json.dumps({"model": name, "cv": report}))
     if args.write:
-        semantic = fit_model(examples, FEATURES, args.l2, args.stages)
-        lexical = fit_model(examples, LEXICAL_FEATURES, args.l2, args.stages)
+        fitted = {
+            name: fit_model(examples, columns, args.l2, args.stages).to_json()
+            for name, columns in columns_of.items()
+        }
         target = Path(__file__).with_name(WEIGHTS_FILE)
         payload = {
             "source": "OMoS-QA training questions (CC BY 4.0, Tür an Tür - Digitalfabrik gGmbH)",
-            "semantic": semantic.to_json(),
-            "lexical": lexical.to_json(),
+            **fitted,
         }
         target.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {target}", file=sys.stderr)
