@@ -40,7 +40,7 @@ from intents.extraction import (
 from intents.semantic import E5Encoder, SentenceEncoder, Vectors
 
 LANGS = ("de", "en", "ar", "uk", "fr")
-MIN_PRECISION = 0.78  # the target is 0.75 on held-out questions; keep a margin
+MIN_PRECISION = 0.8  # the target is 0.75 on held-out questions; cross-validation loses ~0.02
 
 
 @dataclass(frozen=True, slots=True)
