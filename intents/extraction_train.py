@@ -292,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--models", default="semantic,lexical,crosslingual")
     parser.add_argument("--cross", default="ar,uk", help="languages also asked on German pages")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--no-cv", action="store_true", help="only fit and write the weights")
@@ -315,12 +316,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         "crosslingual": CROSSLINGUAL_FEATURES,
     }
     models = (("lexical", LEXICAL_FEATURES),) if args.lexical else tuple(columns_of.items())
+    chosen = args.models.split(",")
     for name, columns in models if not args.no_cv else ():
-        report = cross_validate(examples, cross, columns, args.folds, args.l2, args.stages)
+        if name not in chosen:
+            continue
+        # the cross-lingual model also learns from the questions asked on German pages
+        train, extra = (examples + cross, []) if name == "crosslingual" else (examples, cross)
+        report = cross_validate(train, extra, columns, args.folds, args.l2, args.stages)
         print(json.dumps({"model": name, "cv": report}))
     if args.write:
         fitted = {
-            name: fit_model(examples, columns, args.l2, args.stages).to_json()
+            name: fit_model(
+                examples + cross if name == "crosslingual" else examples,
+                columns,
+                args.l2,
+                args.stages,
+            ).to_json()
             for name, columns in columns_of.items()
         }
         target = Path(__file__).with_name(WEIGHTS_FILE)

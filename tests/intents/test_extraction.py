@@ -17,6 +17,7 @@ import pytest
 from intents.extraction import (
     CONTEXT_FEATURES,
     FEATURES,
+    SAME_SCRIPT_MODEL,
     SEMANTIC_FEATURES,
     WORD_FEATURES,
     AnswerExtractor,
@@ -110,6 +111,18 @@ def test_a_question_the_page_does_not_touch_gets_no_answer() -> None:
     assert extractor.extract(question, PAGE, "en", TrigramEncoder()) == ()
 
 
+def test_the_encoder_model_refuses_what_the_page_does_not_touch(encoder: E5Encoder) -> None:
+    extractor = AnswerExtractor()
+    for question in (
+        "How do I exchange my foreign driving licence for a German one?",
+        "How do I open a bank account?",
+        "Where can I buy a cheap bicycle?",
+    ):
+        assert extractor.extract(question, PAGE, "en", encoder) == ()
+    found = extractor.extract("Who needs a residence permit?", PAGE, "en", encoder)
+    assert 3 in found
+
+
 def test_same_input_same_answer_and_the_input_stays_untouched() -> None:
     lines = list(PAGE)
     encoder = TrigramEncoder()
@@ -138,7 +151,7 @@ def test_a_question_in_another_script_is_read_without_the_word_overlap() -> None
     german = ("Aufenthaltserlaubnis", "Welche Unterlagen brauche ich?", "Reisepass")
     assert choose_model("ما هي الوثائق المطلوبة؟", german, semantic=True) == "crosslingual"
     assert choose_model("Які документи потрібні?", german, semantic=True) == "crosslingual"
-    assert choose_model("Welche Unterlagen?", german, semantic=True) == "semantic"
+    assert choose_model("Welche Unterlagen?", german, semantic=True) == SAME_SCRIPT_MODEL
     assert choose_model("ما هي الوثائق المطلوبة؟", german, semantic=False) == "lexical"
     weights = load_models()["crosslingual"].first.weights
     assert not weights[[FEATURES.index(name) for name in WORD_FEATURES]].any()
