@@ -177,7 +177,9 @@ def score(golds: Sequence[tuple[int, ...]], preds: Sequence[tuple[int, ...]]) ->
 
 
 def tune_decoder(
-    probabilities: Sequence[np.ndarray], golds: Sequence[tuple[int, ...]]
+    probabilities: Sequence[np.ndarray],
+    golds: Sequence[tuple[int, ...]],
+    floor: float = MIN_PRECISION,
 ) -> tuple[Decoder, dict[str, Any]]:
     """The decoder with the best F whose precision is at least MIN_PRECISION.
 
@@ -200,7 +202,7 @@ def tune_decoder(
             precision = np.where(said, hits / sizes, 1.0)[answerable].mean()
             recall = np.where(said, hits / gold_sizes, 0.0)[answerable].mean()
             f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            key = f if precision >= MIN_PRECISION else f - 10
+            key = f if precision >= floor else f - 10
             if best is None or key > best[0]:
                 best = (
                     key,
@@ -228,7 +230,11 @@ def _layer(x: np.ndarray, y: np.ndarray, l2: float, mask: np.ndarray | None = No
 
 
 def fit_model(
-    examples: Sequence[Example], columns: Sequence[str], l2: float, stages: int = 2
+    examples: Sequence[Example],
+    columns: Sequence[str],
+    l2: float,
+    stages: int = 2,
+    floor: float = MIN_PRECISION,
 ) -> ExtractionModel:
     """Fit both stages on ``examples`` and tune the decoder on their probabilities."""
     mask = _mask(columns)
@@ -245,7 +251,7 @@ def fit_model(
     placeholder = Decoder(answer=0.5, line=0.5, relative=0.0, gap=0)
     model = ExtractionModel(first=first, second=second, decoder=placeholder)
     probabilities = [model.probabilities(e.features * mask, e.sections) for e in examples]
-    decoder, _ = tune_decoder(probabilities, [e.gold for e in examples])
+    decoder, _ = tune_decoder(probabilities, [e.gold for e in examples], floor)
     return ExtractionModel(first=first, second=second, decoder=decoder)
 
 
@@ -260,6 +266,7 @@ def cross_validate(
     folds: int,
     l2: float,
     stages: int,
+    floor: float = MIN_PRECISION,
 ) -> dict[str, object]:
     """Out-of-fold predictions for every example (and ``extra``, scored but never trained on)."""
     mask = _mask(columns)
@@ -267,7 +274,7 @@ def cross_validate(
     everything = list(examples) + list(extra)
     for fold in range(folds):
         train = [e for e in examples if _fold(e.group, folds) != fold]
-        model = fit_model(train, columns, l2, stages)
+        model = fit_model(train, columns, l2, stages, floor)
         for k, e in enumerate(everything):
             if _fold(e.group, folds) == fold:
                 probability = model.probabilities(e.features * mask, e.sections)
@@ -293,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--models", default="semantic,lexical,crosslingual")
+    parser.add_argument("--min-precision", type=float, default=MIN_PRECISION)
     parser.add_argument("--cross", default="ar,uk", help="languages also asked on German pages")
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--no-cv", action="store_true", help="only fit and write the weights")
@@ -322,7 +330,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             continue
         # the cross-lingual model also learns from the questions asked on German pages
         train, extra = (examples + cross, []) if name == "crosslingual" else (examples, cross)
-        report = cross_validate(train, extra, columns, args.folds, args.l2, args.stages)
+        report = cross_validate(
+            train, extra, columns, args.folds, args.l2, args.stages, args.min_precision
+        )
         print(json.dumps({"model": name, "cv": report}))
     if args.write:
         fitted = {
@@ -331,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 columns,
                 args.l2,
                 args.stages,
+                args.min_precision,
             ).to_json()
             for name, columns in columns_of.items()
         }
