@@ -335,7 +335,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         print(json.dumps({"model": name, "cv": report}))
     if args.write:
-        fitted = {
+        target = Path(__file__).with_name(WEIGHTS_FILE)
+        # models not chosen keep their shipped weights
+        kept = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else {}
+        fitted = {name: kept[name] for name in columns_of if name not in chosen and name in kept}
+        fitted |= {
             name: fit_model(
                 examples + cross if name == "crosslingual" else examples,
                 columns,
@@ -344,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 args.min_precision,
             ).to_json()
             for name, columns in columns_of.items()
+            if name in chosen
         }
         target = Path(__file__).with_name(WEIGHTS_FILE)
         payload = {
