@@ -97,6 +97,7 @@ def test_qa_eval_names_a_broken_pages_line(tmp_path: Path) -> None:
 def test_ask_json_carries_the_page_and_its_sentences(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     shutil.copytree(BUNDLED_DIR, kb)
+    shutil.rmtree(kb / "pages", ignore_errors=True)
     shutil.copytree(TEST_PAGES, kb / "pages")
     done = lotse(
         "ask", "How much Wohngeld can I get and where do I apply for it?", "--json",
