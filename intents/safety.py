@@ -17,14 +17,17 @@ KINDS: tuple[str, ...] = (
     "medical",
     "fire_gas",
     "domestic_violence",
-    "violence",
     "child_at_risk",
+    "violence",
     "suicide",
     "self_harm",
     "emergency",
     "info",
 )
 """Every kind, most urgent first: when several match, the first one here answers.
+
+A child in danger answers before violence in general: its reply names 110 and 112 as well, and
+adds the line for children (a neighbour beating his child is both).
 
 ``emergency`` is a cry for help that names no kind ("Notfall!", "call 112"); ``info`` asks
 what the emergency numbers are, which is information, not an alarm.
