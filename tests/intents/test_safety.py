@@ -247,7 +247,7 @@ def test_anchored_patterns_need_the_whole_message(detector: SafetyDetector) -> N
 
 
 # Children in danger, said by a parent, a neighbour or the child: missing, locked in, beaten,
-# swallowed something or fell. A fall or a swallowed battery may answer as medical (112 either way).
+# swallowed something or fell. A fall or a swallowed battery may answer as medical (112 too).
 CHILDREN = [
     ("de", "mein sohn ist seit heute mittag verschwunden, ich finde ihn nirgends"),
     ("de", "die nachbarn lassen ihr kleines kind allein eingesperrt in der wohnung"),
