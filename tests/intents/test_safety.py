@@ -554,3 +554,84 @@ def test_idioms_past_deaths_and_lost_papers_raise_no_alarm(
 ) -> None:
     verdict = detector.assess(text)
     assert verdict.certainty is Certainty.NONE, (text, verdict.kinds)
+
+
+# More everyday wordings of the same dangers, each said once.
+MORE_DANGERS = [
+    "please help my little boy is locked in the car and its hot",
+    "my daughter (7) has not come back from school, its 8pm",
+    "i think the neighbours hit their kids, i hear screaming every night",
+    "my dad beats me when he is drunk, i am 13",
+    "mein Kind hat Tabletten von der Oma geschluckt",
+    "unser Sohn ist weg, seit dem Spielplatz sehen wir ihn nicht mehr",
+    "ابني وقع من الدرج وما عم يحكي",
+    "بنتي ضاعت بالسوق",
+    "زما زوی له سهار راهیسې ورک دی",
+    "کوچنی ماشوم یې په کور کې یوازې پرېښی",
+    "kurê min ji sibê ve winda ye",
+    "zarokê cîranan her roj tê lêdan",
+    "i'm done. tonight is the night. thank you for everything",
+    "everyone would be happier if i disappeared",
+    "i just want to sleep and not wake up again",
+    "ich hab keine kraft mehr, ich will dass es endlich vorbei ist",
+    "بدي نام وما اصحى ابدا",
+    "خلص تعبت، الليلة رح خلص من كل شي",
+    "نور نه شم، غواړم مړ شم",
+    "ez naxwazim êdî bijîm, bes e",
+    "ya ustal ot zhizni, hochu umeret",
+    "i've been cutting again",
+    "ich ritze mich seit wochen",
+    "kendimi yaraliyorum",
+    "خودمو میزنم تا خون بیاد",
+    "a man with a knife is banging on our door",
+    "someone is following me home and says he will hurt me",
+    "draußen vor dem Haus wird gerade mit einem Messer gekämpft",
+    "يوجد رجل يحمل سكين عند الباب",
+    "یو سړی چاړه لري او زموږ دروازه ټکوي",
+]
+
+
+@pytest.mark.parametrize("text", MORE_DANGERS)
+def test_everyday_wordings_of_danger_are_sure(detector: SafetyDetector, text: str) -> None:
+    assert detector.assess(text).certainty is Certainty.SURE, text
+
+
+# Children, pills, farewells and "I can't anymore" in ordinary questions: never a sure alarm.
+ORDINARY_WITH_DANGER_WORDS = [
+    "my son needs a kita place, i cant find one",
+    "i cant find my daughter's kindergarten form",
+    "ich finde keinen kita platz für mein kind",
+    "ich habe schluss gemacht mit meinem freund",
+    "my husband hurt his back at work, can he get sick pay",
+    "tabletten gegen kopfschmerzen wo kaufen",
+    "where can i buy pills for headache",
+    "mein sohn hat seinen schlüssel verloren",
+    "my baby fell asleep, can we still come to the appointment",
+    "kinder allein zu hause ab welchem alter",
+    "the children are home alone after school, is there a hort",
+    "ich kann nicht mehr warten, wann kommt mein termin",
+    "i cant take it anymore with this landlord, how do i complain",
+    "I want this to end, the process takes too long - when is my Aufenthaltstitel ready",
+    "wir verabschieden uns von dem alten vertrag",
+    "goodbye and thank you",
+    "الحبوب تبع الضغط خلصت وين فيني اشتري",
+    "my child fell ill, need a paediatrician",
+    "mama, papa und ich suchen eine Wohnung",
+    "baba ve annem ziyarete geliyor, vize lazim",
+    "kocam ile bir ev ariyoruz",
+    "ich habe mich für den kurs angemeldet und bin traurig dass er vorbei ist",
+    "the job is killing me but i need help with taxes",
+    "my grandmother died in 2019, do I need her death certificate",
+    "mein kind hat die bescheinigung verloren",
+    "ابني ضيع الكرت",
+    "dziecko zgubiło legitymację",
+    "zarokê min kartê xwe winda kir",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_WITH_DANGER_WORDS)
+def test_ordinary_questions_with_danger_words_are_not_sure(
+    detector: SafetyDetector, text: str
+) -> None:
+    verdict = detector.assess(text)
+    assert verdict.certainty is not Certainty.SURE, (text, verdict.kinds)
