@@ -635,3 +635,77 @@ def test_ordinary_questions_with_danger_words_are_not_sure(
 ) -> None:
     verdict = detector.assess(text)
     assert verdict.certainty is not Certainty.SURE, (text, verdict.kinds)
+
+
+# Romanised Pashto, Arabic and Russian, Sorani, and plans said without the word "suicide".
+MORE_DANGERS_ROMANISED_AND_PLANS = [
+    "zama zra dak shawi, nor nashm, ghwaram zan wazhnam",
+    "ma ghwaram che zhwandai pate sham",
+    "da zama wrostai paigham dai, khuday pamaan",
+    "زه نور ژوند نه غواړم، ټول به زما نه خلاص شي",
+    "زما لور له ښوونځي نه دی راغلې او موبایل یې بند دی",
+    "ماشوم مې دوا خوړلې ده",
+    "ez ê îşev xwe bikujim",
+    "êdî tehemula min nemaye, dixwazim bimirim",
+    "xatirê we, ev peyama min a dawî ye",
+    "کوڕەکەم ون بووە",
+    "ئیتر ناتوانم بژیم",
+    "ana ta3ban kteer, bade mout",
+    "bdi 5allis 7ayati",
+    "ما في حدا رح يزعل إذا رحت",
+    "الليلة آخر ليلة إلي",
+    "بدي جرح حالي كمان مرة",
+    "ابني بلع شي وعم يختنق",
+    "i swear this is my last night",
+    "i wrote letters to my family, i wont need anything anymore",
+    "i hurt myself again last night with a razor",
+    "my little brother swallowed bleach",
+    "there's a guy with a gun in the street",
+    "someone is trying to stab my brother",
+    "mein nachbar droht mir mit einem messer",
+    "kto-to s nozhom stoit u dveri",
+    "bir adam bana bıçak çekti",
+    "مردی با چاقو دنبالمه",
+    "mi-e frica, cineva ma urmareste cu un cutit",
+    "je n'ai plus envie de vivre, j'ai tout préparé",
+    "nie chcę się już budzić",
+    "ne iskam da zhiveya poveche",
+]
+
+
+@pytest.mark.parametrize("text", MORE_DANGERS_ROMANISED_AND_PLANS)
+def test_romanised_and_planned_dangers_are_sure(detector: SafetyDetector, text: str) -> None:
+    assert detector.assess(text).certainty is Certainty.SURE, text
+
+
+# Hunger, tiredness and laughter idioms, a relative who died, a lost passport: no alarm.
+CALM_IDIOMS_DEATHS_AND_LOST_PAPERS = [
+    "I nearly died laughing at the bus driver",
+    "ich sterbe vor hunger, wo ist die mensa",
+    "помираю з голоду, де найближчий супермаркет",
+    "öldüm yorgunluktan, randevu ne zaman",
+    "قتلني الانتظار بالمكتب",
+    "je suis mort de fatigue après le rendez-vous",
+    "umieram z głodu",
+    "my mother died in syria, i need a certificate for the registry office",
+    "mein Bruder ist vor zwei Jahren gestorben, brauche ich die Sterbeurkunde",
+    "زما ورور په جګړه کې مړ شو، اوس اسناد غواړم",
+    "birayê min par mir, ji bo belgeyan çi lazim e",
+    "aabahay wuu dhintay, waxaan u baahanahay warqad",
+    "i lost my passport and my residence card",
+    "ضاع جواز سفري بالباص",
+    "پاسپورټ مې ورک شو",
+    "pasaporta min winda bû",
+    "baasaboorkaygii waa lumay",
+    "e humba pasaporten",
+    "am pierdut buletinul",
+    "изгубих си личната карта",
+]
+
+
+@pytest.mark.parametrize("text", CALM_IDIOMS_DEATHS_AND_LOST_PAPERS)
+def test_more_idioms_deaths_and_lost_papers_raise_no_alarm(
+    detector: SafetyDetector, text: str
+) -> None:
+    verdict = detector.assess(text)
+    assert verdict.certainty is Certainty.NONE, (text, verdict.kinds)
