@@ -200,8 +200,12 @@ class SafetyDetector:
         normalised = f" {plain} "
         words = message_words(plain)
         calm = any(rule.regex.search(normalised) for rule in self._calm.candidates(words))
+        explained = False
         for rule in self._never.candidates(words):
-            normalised = rule.regex.sub(_BLANK, normalised)
+            normalised, found = rule.regex.subn(_BLANK, normalised)
+            # A harmless use explains the danger words ("dying of laughter"): the sentence
+            # encoder alone, which hears only those words, is not asked to overrule it.
+            explained = explained or found > 0
         sure = tuple(kind for kind, index in self._sure if self._found(index, words, normalised))
         if sure:
             if len(sure) > 1 and "info" in sure:
@@ -214,7 +218,7 @@ class SafetyDetector:
         )
         if unsure and not calm:
             return SafetyVerdict(kind=unsure[0], certainty=Certainty.UNSURE, kinds=unsure)
-        return SafetyVerdict(kind=None, certainty=Certainty.NONE, calm=calm)
+        return SafetyVerdict(kind=None, certainty=Certainty.NONE, calm=calm or explained)
 
     @staticmethod
     def _found(index: RuleIndex, words: set[str], normalised: str) -> bool:

@@ -204,3 +204,35 @@ async def test_idioms_past_deaths_and_lost_papers_get_no_112(
 ) -> None:
     replies = await memory.say("ben", text)
     assert all("112" not in reply.text for reply in replies), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I nearly died laughing at the bus driver",
+        "ich sterbe vor Hunger, wo ist die Mensa",
+        "помираю з голоду, де найближчий супермаркет",
+        "умираю от скуки в этой очереди",
+        "öldüm yorgunluktan, randevu ne zaman",
+        "قتلني الانتظار بالمكتب",
+        "از خنده مردم",
+        "je suis mort de fatigue après le rendez-vous",
+        "umieram z nudów w kolejce",
+        "am murit de ras",
+        "умирам от смях",
+        "ji kenê mirim",
+        "له خندا مړ شوم",
+        "vdes nga te qeshurit",
+        "this form is killing me",
+        "mein Vater ist letztes Jahr gestorben, welche Papiere brauche ich",
+        "زوجي توفي السنة الماضية، شو الأوراق المطلوبة",
+        "babam geçen yıl vefat etti, hangi belgeler lazım",
+        "پاسپورټ مې ورک شو",
+        "baasaboorkaygii waa lumay",
+    ],
+)
+async def test_idioms_and_past_deaths_get_no_danger_line_either(
+    core: Core, memory: MemoryAdapter, text: str
+) -> None:
+    replies = await memory.say("ben", text)
+    assert all("112" not in reply.text for reply in replies), text

@@ -709,3 +709,19 @@ def test_more_idioms_deaths_and_lost_papers_raise_no_alarm(
 ) -> None:
     verdict = detector.assess(text)
     assert verdict.certainty is Certainty.NONE, (text, verdict.kinds)
+
+
+@pytest.mark.parametrize(
+    "text", ["this form is killing me", "له خندا مړ شوم", "ich lach mich tot über den Brief"]
+)
+def test_an_idiom_keeps_the_encoder_from_guessing_danger(
+    detector: SafetyDetector, text: str
+) -> None:
+    verdict = detector.assess(text)
+    assert verdict.certainty is Certainty.NONE and verdict.calm
+    assert detector.with_model(verdict, text, model_says_emergency=True) == verdict
+
+
+def test_an_idiom_does_not_silence_other_unsure_words(detector: SafetyDetector) -> None:
+    verdict = detector.assess("i cant take it anymore, this form is killing me")
+    assert (verdict.certainty, verdict.kind) == (Certainty.UNSURE, "suicide")
