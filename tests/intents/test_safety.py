@@ -725,3 +725,28 @@ def test_an_idiom_keeps_the_encoder_from_guessing_danger(
 def test_an_idiom_does_not_silence_other_unsure_words(detector: SafetyDetector) -> None:
     verdict = detector.assess("i cant take it anymore, this form is killing me")
     assert (verdict.certainty, verdict.kind) == (Certainty.UNSURE, "suicide")
+
+
+# Medical emergencies in plain words: a birth under way, asthma, a stroke's drooping face.
+MORE_MEDICAL = [
+    "my wife is in labour, the baby is coming now",
+    "he is having an asthma attack and the inhaler doesnt help",
+    "my father hit his head and keeps vomiting",
+    "her face is drooping and she cant speak properly",
+    "baby has high fever and is very floppy",
+    "meine Frau bekommt das Baby, die Wehen kommen schnell",
+    "mein Vater hat starke Schmerzen in der Brust",
+    "زوجتي عم تولد هلق",
+    "ابوي ما عم يقدر يتنفس منيح",
+    "میړه مې ساه نشي ایستلی",
+    "bavê min nikare bêhnê bigire",
+    "моя жена рожает прямо сейчас",
+    "dziecko ma drgawki",
+    "nena ime ra dhe nuk ngrihet",
+]
+
+
+@pytest.mark.parametrize("text", MORE_MEDICAL)
+def test_plain_medical_emergencies_are_sure(detector: SafetyDetector, text: str) -> None:
+    verdict = detector.assess(text)
+    assert (verdict.certainty, verdict.kind) == (Certainty.SURE, "medical"), (text, verdict.kinds)
