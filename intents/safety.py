@@ -17,14 +17,17 @@ KINDS: tuple[str, ...] = (
     "medical",
     "fire_gas",
     "domestic_violence",
-    "violence",
     "child_at_risk",
+    "violence",
     "suicide",
     "self_harm",
     "emergency",
     "info",
 )
 """Every kind, most urgent first: when several match, the first one here answers.
+
+A child in danger answers before violence in general: its reply names 110 and 112 as well, and
+adds the line for children (a neighbour beating his child is both).
 
 ``emergency`` is a cry for help that names no kind ("Notfall!", "call 112"); ``info`` asks
 what the emergency numbers are, which is information, not an alarm.
@@ -197,8 +200,12 @@ class SafetyDetector:
         normalised = f" {plain} "
         words = message_words(plain)
         calm = any(rule.regex.search(normalised) for rule in self._calm.candidates(words))
+        explained = False
         for rule in self._never.candidates(words):
-            normalised = rule.regex.sub(_BLANK, normalised)
+            normalised, found = rule.regex.subn(_BLANK, normalised)
+            # A harmless use explains the danger words ("dying of laughter"): the sentence
+            # encoder alone, which hears only those words, is not asked to overrule it.
+            explained = explained or found > 0
         sure = tuple(kind for kind, index in self._sure if self._found(index, words, normalised))
         if sure:
             if len(sure) > 1 and "info" in sure:
@@ -211,7 +218,7 @@ class SafetyDetector:
         )
         if unsure and not calm:
             return SafetyVerdict(kind=unsure[0], certainty=Certainty.UNSURE, kinds=unsure)
-        return SafetyVerdict(kind=None, certainty=Certainty.NONE, calm=calm)
+        return SafetyVerdict(kind=None, certainty=Certainty.NONE, calm=calm or explained)
 
     @staticmethod
     def _found(index: RuleIndex, words: set[str], normalised: str) -> bool:

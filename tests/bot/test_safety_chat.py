@@ -152,3 +152,87 @@ def test_expected_answer_reads_the_state_defensively() -> None:
     assert not answers_expected("free", "3 November")
     state = replace(ConversationState(), safety_asked=True)
     assert ConversationState.from_json(state.to_json()).safety_asked
+
+
+CHILD = ("110", "116 111")
+
+NEW_FIRST_STEPS = [
+    ("en", "i cant take it anymore, i want it all to end", SUICIDE),
+    ("de", "die tabletten liegen schon bereit, niemand würde mich vermissen", SUICIDE),
+    ("ru", "лучше бы я не проснулся завтра", SUICIDE),
+    ("ar", "هذه رسالتي الأخيرة، وداعا للجميع", SUICIDE),
+    ("tr", "bu gece her şeye son vereceğim", SUICIDE),
+    ("fr", "je me scarifie tous les soirs", SUICIDE),
+    ("pl", "robię sobie krzywdę", SUICIDE),
+    ("de", "mein Sohn ist seit Mittag verschwunden, ich finde ihn nirgends", CHILD),
+    ("uk", "сусіди б'ють свою дитину", CHILD),
+    ("fa", "بچه‌ام گم شده", CHILD),
+    ("so", "deriskii ayaa ilmihiisa garaacaya", CHILD),
+    ("sq", "fqinji e rreh femijen e tij", CHILD),
+    ("en", "there is a guy with a knife outside my door", ("110",)),
+    ("bg", "някой ме следи и ме заплашва", ("110",)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "numbers"), NEW_FIRST_STEPS)
+async def test_children_indirect_suicide_self_harm_and_threats_get_their_first_step(
+    core: Core, memory: MemoryAdapter, lang: str, text: str, numbers: tuple[str, ...]
+) -> None:
+    replies = await memory.say("user", text)
+    first = replies[0]
+    for number in numbers:
+        assert number in first.text, (text, number)
+    assert any(choice.key == "i:human" for choice in first.choices), "a person is offered"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich lach mich tot über diesen Brief",
+        "I'm dying of boredom in this waiting room",
+        "gülmekten öldüm",
+        "متت من الضحك",
+        "my father died last year, I need his death certificate for the job center",
+        "мій батько помер минулого року, які документи потрібні",
+        "پدرم پارسال فوت کرد، برای گواهی فوت چه مدارکی لازمه",
+        "j'ai perdu mon titre de séjour",
+        "zgubiłam kartę pobytu",
+    ],
+)
+async def test_idioms_past_deaths_and_lost_papers_get_no_112(
+    core: Core, memory: MemoryAdapter, text: str
+) -> None:
+    replies = await memory.say("ben", text)
+    assert all("112" not in reply.text for reply in replies), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I nearly died laughing at the bus driver",
+        "ich sterbe vor Hunger, wo ist die Mensa",
+        "помираю з голоду, де найближчий супермаркет",
+        "умираю от скуки в этой очереди",
+        "öldüm yorgunluktan, randevu ne zaman",
+        "قتلني الانتظار بالمكتب",
+        "از خنده مردم",
+        "je suis mort de fatigue après le rendez-vous",
+        "umieram z nudów w kolejce",
+        "am murit de ras",
+        "умирам от смях",
+        "ji kenê mirim",
+        "له خندا مړ شوم",
+        "vdes nga te qeshurit",
+        "this form is killing me",
+        "mein Vater ist letztes Jahr gestorben, welche Papiere brauche ich",
+        "زوجي توفي السنة الماضية، شو الأوراق المطلوبة",
+        "babam geçen yıl vefat etti, hangi belgeler lazım",
+        "پاسپورټ مې ورک شو",
+        "baasaboorkaygii waa lumay",
+    ],
+)
+async def test_idioms_and_past_deaths_get_no_danger_line_either(
+    core: Core, memory: MemoryAdapter, text: str
+) -> None:
+    replies = await memory.say("ben", text)
+    assert all("112" not in reply.text for reply in replies), text
