@@ -21,6 +21,7 @@ OMOS_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "omosqa-sample"
 def kb_with_pages(tmp_path: Path) -> Path:
     target = tmp_path / "dortmund"
     shutil.copytree(BUNDLED_DIR, target)
+    shutil.rmtree(target / "pages", ignore_errors=True)  # the test pages instead of the bundled
     shutil.copytree(TEST_PAGES, target / "pages")
     return target
 
