@@ -29,8 +29,15 @@ class Rule:
     @property
     def regex(self) -> re.Pattern[str]:
         if self._regex is None:
-            self._regex = re.compile(r"(?<!\S)(?:" + self.source + r")(?!\S)")
+            self._regex = _compiled(self.source)
         return self._regex
+
+
+@functools.cache
+def _compiled(source: str) -> re.Pattern[str]:
+    # Thousands of patterns, and re's own cache holds 512: without this every knowledge reload
+    # (and every matcher a process builds) would compile them all again, seconds each time.
+    return re.compile(r"(?<!\S)(?:" + source + r")(?!\S)")
 
 
 def _options(token: str, groups: Mapping[str, tuple[str, ...]]) -> tuple[set[str], set[str]]:
