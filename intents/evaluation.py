@@ -43,7 +43,8 @@ def load_jsonl(path: Path) -> tuple[LabelledItem, ...]:
     return tuple(items)
 
 
-def _percentile(sorted_values: Sequence[float], share: float) -> float:
+def percentile(sorted_values: Sequence[float], share: float) -> float:
+    """Linear-interpolated percentile of already sorted values (0.0 when there are none)."""
     if not sorted_values:
         return 0.0
     rank = share * (len(sorted_values) - 1)
@@ -116,8 +117,8 @@ def metrics(
             for lang, stats in sorted(per_lang.items())
         },
         "latency_ms": {
-            "p50": round(_percentile(ordered, 0.5), 3),
-            "p99": round(_percentile(ordered, 0.99), 3),
+            "p50": round(percentile(ordered, 0.5), 3),
+            "p99": round(percentile(ordered, 0.99), 3),
         },
         "per_intent": {
             intent: {

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from intents.evaluation import percentile as _percentile
 from intents.page_answers import PageAnswerer
 
 
@@ -136,12 +137,3 @@ def scores(outcomes: Sequence[Outcome]) -> dict[str, object]:
 
 def _f(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _percentile(sorted_values: Sequence[float], share: float) -> float:
-    if not sorted_values:
-        return 0.0
-    rank = share * (len(sorted_values) - 1)
-    lower = int(rank)
-    upper = min(lower + 1, len(sorted_values) - 1)
-    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * (rank - lower)
