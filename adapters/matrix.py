@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import logging
+import os
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Final
 
 import aiohttp
@@ -18,6 +22,7 @@ from nio import (
     ErrorResponse,
     LocalProtocolError,
     LoginResponse,
+    MegolmEvent,
     ProfileGetDisplayNameResponse,
     RoomGetEventResponse,
     SyncResponse,
@@ -75,6 +80,8 @@ _FIRST_SYNC_FILTER: Final[dict[str, Any]] = {
     "presence": {"not_types": ["*"]},
 }
 _MAX_RETRY_DELAY_S: Final = 60.0
+# Beside nio's key store: the device the keys belong to and its access token.
+SESSION_FILE: Final = "session.json"
 
 
 class MatrixAdapter:
@@ -91,6 +98,7 @@ class MatrixAdapter:
         device_id: str | None = None,
         device_name: str = "Lotse",
         staff_rooms: frozenset[str] = frozenset(),
+        store_dir: Path | None = None,
         client_config: AsyncClientConfig | None = None,
         sync_timeout_ms: int = 30_000,
         ready_timeout_s: float = 30.0,
@@ -106,9 +114,13 @@ class MatrixAdapter:
         self._device_id = device_id
         self._device_name = device_name
         self._staff_rooms = staff_rooms
+        # With a store folder the bot reads and writes end-to-end encrypted rooms; its keys and
+        # the device they belong to live in that folder across restarts.
+        self._store_dir = store_dir
         self._config = client_config or AsyncClientConfig(
-            encryption_enabled=False, store_sync_tokens=False
+            encryption_enabled=store_dir is not None, store_sync_tokens=False
         )
+        self._crypto_lock = asyncio.Lock()
         self._sync_timeout_ms = sync_timeout_ms
         self._ready_timeout_s = ready_timeout_s
         self._close_grace_s = close_grace_s
@@ -125,13 +137,21 @@ class MatrixAdapter:
 
     async def run(self, on_message: MessageHandler) -> None:
         """Log in, then sync until cancelled; the sync token is stored after each handled batch."""
+        if self._store_dir is not None:
+            private_folder(self._store_dir)
         client = AsyncClient(
-            self._homeserver, self._user_id, device_id=self._device_id or "", config=self._config
+            self._homeserver,
+            self._user_id,
+            device_id=self._device_id or "",
+            store_path=str(self._store_dir) if self._store_dir is not None else "",
+            config=self._config,
         )
         self._client = client
         self._stopped = False
         try:
             await self._log_in(client)
+            # Before the first sync, so that other devices find the bot's keys at once.
+            await self._maintain_keys(client)
             since = await self._store.get(SYNC_TOKEN_KEY)
             # After a restart nio knows no room state: ask for all of it once, with the
             # timeline still starting at the stored token.
@@ -140,6 +160,7 @@ class MatrixAdapter:
                 first = await self._sync(
                     client, None, timeout_ms=0, sync_filter=_FIRST_SYNC_FILTER
                 )
+                await self._maintain_keys(client)
                 await self._accept_invites(client, first)
                 since = str(first.next_batch)
                 await self._store.set(SYNC_TOKEN_KEY, since)
@@ -151,6 +172,7 @@ class MatrixAdapter:
                     client, since, timeout_ms=self._sync_timeout_ms, full_state=full_state
                 )
                 full_state = False
+                await self._maintain_keys(client)
                 await self._accept_invites(client, response)
                 await self._handle_batch(client, response, on_message)
                 if response.next_batch != since:
@@ -206,14 +228,18 @@ class MatrixAdapter:
                 )
         if reply.document is not None:
             document = reply.document
-            content_uri = await self._upload(
-                client, document.content, document.mime_type, document.filename
+            where = await self._upload(
+                client,
+                document.content,
+                document.mime_type,
+                document.filename,
+                encrypt=self._encrypted(client, room_id),
             )
             content = {
                 "msgtype": "m.file",
                 "body": document.filename,
                 "filename": document.filename,
-                "url": content_uri,
+                **where,
                 "info": {"mimetype": document.mime_type, "size": len(document.content)},
             }
             await self._room_send(client, room_id, "m.room.message", content, part="file")
@@ -221,23 +247,96 @@ class MatrixAdapter:
     # -- connection -------------------------------------------------------------------------
 
     async def _log_in(self, client: AsyncClient) -> None:
+        """Log in; with encryption, on the device whose keys the store folder holds."""
         try:
             if self._access_token:
-                client.restore_login(self._user_id, self._device_id or "", self._access_token)
-                who = await client.whoami()
-                if not isinstance(who, WhoamiResponse):
-                    raise AuthenticationError(f"Matrix rejected the access token: {who}")
-                client.user_id = who.user_id
-                client.device_id = who.device_id or client.device_id
+                if not await self._restore(client, self._access_token, self._device_id):
+                    raise AuthenticationError("Matrix rejected the access token")
             else:
-                login = await client.login(password=self._password, device_name=self._device_name)
-                if not isinstance(login, LoginResponse):
-                    raise AuthenticationError(f"Matrix login failed: {login}")
+                saved = self._saved_session()
+                if saved is None or not await self._restore(
+                    client, saved.access_token, saved.device_id
+                ):
+                    # A revoked token keeps its device: log in on it again, keys stay valid.
+                    await self._password_login(
+                        client, saved.device_id if saved is not None else self._device_id
+                    )
             profile = await client.get_displayname()
         except (aiohttp.ClientError, TimeoutError) as error:
             raise ChannelError(f"cannot reach the Matrix homeserver: {error!r}") from error
+        if self._store_dir is not None and client.olm is None:
+            raise ChannelError("the Matrix key store could not be opened")
         if isinstance(profile, ProfileGetDisplayNameResponse):
             self._display_name = profile.displayname
+
+    async def _restore(self, client: AsyncClient, token: str, device_id: str | None) -> bool:
+        """Use an access token (False when the server no longer accepts it)."""
+        client.user_id = self._user_id
+        client.access_token = token
+        who = await client.whoami()
+        if not isinstance(who, WhoamiResponse):
+            client.access_token = ""
+            if who.status_code in _AUTH_ERRCODES:
+                return False
+            raise ChannelError(f"Matrix whoami failed: {who}")
+        device = who.device_id or device_id or ""
+        if device:
+            client.restore_login(who.user_id, device, token)  # also opens that device's keys
+        else:
+            client.user_id = who.user_id
+        return True
+
+    async def _password_login(self, client: AsyncClient, device_id: str | None) -> None:
+        if not self._password:
+            raise AuthenticationError("Matrix needs a password to log in again")
+        client.device_id = device_id or ""
+        login = await client.login(password=self._password, device_name=self._device_name)
+        if not isinstance(login, LoginResponse):
+            raise AuthenticationError(f"Matrix login failed: {login}")
+        if self._store_dir is not None:
+            save_session(
+                self._store_dir,
+                StoredSession(
+                    homeserver=self._homeserver,
+                    user_id=str(login.user_id),
+                    device_id=str(login.device_id),
+                    access_token=str(login.access_token),
+                ),
+            )
+            logger.info("Matrix: logged in as device %s, kept in the key store", login.device_id)
+
+    def _saved_session(self) -> StoredSession | None:
+        if self._store_dir is None:
+            return None
+        saved = load_session(self._store_dir)
+        if saved is None or (saved.homeserver, saved.user_id) != (self._homeserver, self._user_id):
+            return None
+        return saved
+
+    async def _maintain_keys(self, client: AsyncClient) -> None:
+        """Upload the bot's keys, learn other devices' keys, open sessions with them, and send
+        the key messages nio queued (what ``sync_forever`` would do after each sync)."""
+        if client.olm is None:
+            return
+        async with self._crypto_lock:
+            try:
+                if client.outgoing_to_device_messages:
+                    await client.send_to_device_messages()
+                if client.should_upload_keys:
+                    self._check(await client.keys_upload(), "key upload")
+                if client.should_query_keys:
+                    self._check(await client.keys_query(), "key query")
+                if client.should_claim_keys:
+                    users = client.get_users_for_key_claiming()
+                    self._check(await client.keys_claim(users), "key claim")
+            except (aiohttp.ClientError, TimeoutError, LocalProtocolError) as error:
+                # The next sync tries again; a reply waits until keys can be shared.
+                logger.warning("Matrix: key exchange failed: %r", error)
+
+    @staticmethod
+    def _check(answer: Any, what: str) -> None:
+        if isinstance(answer, ErrorResponse):
+            logger.warning("Matrix: %s failed: %s", what, answer)
 
     async def _sync(
         self,
@@ -301,6 +400,9 @@ class MatrixAdapter:
             room = client.rooms.get(room_id)
             if room is None:
                 continue
+            for event in info.timeline.events:
+                if isinstance(event, MegolmEvent):
+                    await self._undecryptable(client, event)
             sources = [getattr(event, "source", None) for event in info.timeline.events]
             if info.timeline.limited and not has_membership_of(client.user_id, sources, "join"):
                 logger.warning("Matrix: timeline of %s was cut; older messages are lost", room_id)
@@ -308,6 +410,24 @@ class MatrixAdapter:
                 message = await self._incoming(client, room, source)
                 if message is not None:
                     await self._deliver(client, message, on_message)
+
+    async def _undecryptable(self, client: AsyncClient, event: Any) -> None:
+        """A message whose room key the bot lacks: ask the sender's devices for it (helps the
+        messages after it); the event itself reaches the core as unsupported, so the user
+        learns that it was not read."""
+        logger.warning(
+            "Matrix: cannot decrypt %s (session %s unknown to this device)",
+            event.event_id,
+            event.session_id,
+        )
+        if client.olm is None or event.session_id in client.outgoing_key_requests:
+            return
+        try:
+            answer = await client.request_room_key(event)
+        except (aiohttp.ClientError, TimeoutError, LocalProtocolError) as error:
+            answer = error
+        if isinstance(answer, ErrorResponse | Exception):
+            logger.debug("Matrix: room key request failed: %s", answer)
 
     async def _deliver(
         self, client: AsyncClient, message: IncomingMessage, on_message: MessageHandler
@@ -437,10 +557,18 @@ class MatrixAdapter:
         *,
         part: str = "",
     ) -> str:
+        tx_id = transaction_id(delivery_key.get(), part)
         try:
-            answer = await client.room_send(
-                room_id, event_type, content, tx_id=transaction_id(delivery_key.get(), part)
-            )
+            if self._encrypted(client, room_id):
+                # Key sharing with the room's devices must not interleave with the key exchange
+                # of the sync loop. Devices are not verified: every member's device gets the
+                # room key (the bot talks to strangers; nobody could verify them).
+                async with self._crypto_lock:
+                    answer = await client.room_send(
+                        room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
+                    )
+            else:
+                answer = await client.room_send(room_id, event_type, content, tx_id=tx_id)
         except (aiohttp.ClientError, TimeoutError, LocalProtocolError) as error:
             raise DeliveryError(f"Matrix send to {room_id} failed: {error!r}") from error
         if isinstance(answer, ErrorResponse):
@@ -452,18 +580,31 @@ class MatrixAdapter:
             raise DeliveryError(f"Matrix send to {room_id} failed: {answer}")
         return str(answer.event_id)
 
+    @staticmethod
+    def _encrypted(client: AsyncClient, room_id: str) -> bool:
+        room = client.rooms.get(room_id)
+        return client.olm is not None and room is not None and bool(room.encrypted)
+
     async def _upload(
-        self, client: AsyncClient, data: bytes, mime_type: str, filename: str
-    ) -> str:
+        self, client: AsyncClient, data: bytes, mime_type: str, filename: str, *, encrypt: bool
+    ) -> dict[str, Any]:
+        """Upload a file; the keys of the event content that point to it (``url``, or in an
+        encrypted room ``file`` with the key to decrypt it)."""
         try:
-            answer, _keys = await client.upload(
-                io.BytesIO(data), content_type=mime_type, filename=filename, filesize=len(data)
+            answer, keys = await client.upload(
+                io.BytesIO(data),
+                content_type=mime_type,
+                filename=filename,
+                filesize=len(data),
+                encrypt=encrypt,
             )
         except (aiohttp.ClientError, TimeoutError, LocalProtocolError) as error:
             raise DeliveryError(f"Matrix upload failed: {error!r}") from error
         if not isinstance(answer, UploadResponse):
             raise DeliveryError(f"Matrix upload failed: {answer}")
-        return str(answer.content_uri)
+        if encrypt and keys is not None:
+            return {"file": {"url": str(answer.content_uri), "mimetype": mime_type, **keys}}
+        return {"url": str(answer.content_uri)}
 
 
 PERMANENT_ERRCODES: Final = frozenset(
@@ -478,3 +619,58 @@ def transaction_id(key: str | None, part: str) -> str | None:
     if key is None:
         return None
     return uuid.uuid5(uuid.NAMESPACE_URL, f"lotse-outbox:{key}:{part}").hex
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredSession:
+    """The device whose keys the store folder holds, and the token to use it without a new
+    login (each password login without a device id creates a new device, without keys)."""
+
+    homeserver: str
+    user_id: str
+    device_id: str
+    access_token: str
+
+
+def private_folder(path: Path) -> None:
+    """Create ``path`` readable by the bot's user only (0700), tightening an existing one."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def save_session(folder: Path, session: StoredSession) -> None:
+    """Write the session file (0600) atomically: a crash leaves the old one or the new one."""
+    target = folder / SESSION_FILE
+    temporary = folder / f".{SESSION_FILE}.tmp"
+    data = json.dumps(
+        {
+            "homeserver": session.homeserver,
+            "user_id": session.user_id,
+            "device_id": session.device_id,
+            "access_token": session.access_token,
+        }
+    ).encode()
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(descriptor, data)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    os.replace(temporary, target)
+
+
+def load_session(folder: Path) -> StoredSession | None:
+    """The saved session, or None when there is none (a first start) or it is unreadable."""
+    try:
+        raw = json.loads((folder / SESSION_FILE).read_text(encoding="utf-8"))
+        return StoredSession(
+            homeserver=str(raw["homeserver"]),
+            user_id=str(raw["user_id"]),
+            device_id=str(raw["device_id"]),
+            access_token=str(raw["access_token"]),
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        logger.warning("Matrix: ignoring an unreadable %s: %r", SESSION_FILE, error)
+        return None

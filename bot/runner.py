@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from bot.app import Core, build_core, load_knowledge_store, serve
 from bot.errors import ConfigError
@@ -100,9 +101,15 @@ def configured_adapters(settings: Settings, core: Core) -> list[ChatAdapter]:
                 device_id=settings.matrix_device_id,
                 store=DatabaseKeyValueStore(core.database),
                 staff_rooms=frozenset(core.staff_rooms.get("matrix", ())),
+                store_dir=matrix_store_dir(settings),
             )
         )
     return adapters
+
+
+def matrix_store_dir(settings: Settings) -> Path | None:
+    """Where the Matrix keys and device live; None when encryption is off."""
+    return settings.data_dir / "matrix" if settings.matrix_encryption else None
 
 
 def health_server(core: Core, adapters: Sequence[ChatAdapter]) -> HealthServer | None:

@@ -27,6 +27,12 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("lotse", appauthor=False))
 
 
+def default_data_dir() -> Path:
+    """The user's data folder (``~/.local/share/lotse`` on Linux): what must survive a
+    restart and is not in the database (the Matrix encryption keys)."""
+    return Path(platformdirs.user_data_dir("lotse", appauthor=False))
+
+
 class Settings(BaseSettings):
     """Built from keyword arguments only (tests, code); :meth:`from_env` reads LOTSE_*."""
 
@@ -37,6 +43,8 @@ class Settings(BaseSettings):
     """Put into the database URL (give it as LOTSE_DATABASE_PASSWORD_FILE, a secret)."""
     knowledge_dir: Path = BUNDLED_DIR
     cache_dir: Path = Field(default_factory=default_cache_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Kept across restarts, backed up: the Matrix keys live in its ``matrix`` folder."""
     semantic: bool = True
     """Use the sentence-embedding layer (LOTSE_SEMANTIC=0 turns it off: faster, less accurate)."""
     log_level: str = "INFO"
@@ -56,6 +64,8 @@ class Settings(BaseSettings):
     matrix_access_token: str | None = None
     matrix_device_id: str | None = None
     """Reuse one device across restarts (otherwise each password login makes a new one)."""
+    matrix_encryption: bool = True
+    """Read and answer end-to-end encrypted rooms (keys in ``data_dir/matrix``)."""
     database_pool_size: int = 10
     """PostgreSQL connections kept open; messages handled at once are bounded to it, the rest
     wait their turn in order (back-pressure instead of pool time-outs)."""
