@@ -311,6 +311,15 @@ class MatrixAdapter:
         saved = load_session(self._store_dir)
         if saved is None or (saved.homeserver, saved.user_id) != (self._homeserver, self._user_id):
             return None
+        if not (self._store_dir / key_store_name(saved.user_id, saved.device_id)).exists():
+            # The keys of that device are gone: it can never decrypt again, and uploading new
+            # keys for it would be refused. A new login makes a new device.
+            logger.warning(
+                "Matrix: the keys of device %s are missing; logging in as a new device "
+                "(delete the old one in the account's device list)",
+                saved.device_id,
+            )
+            return None
         return saved
 
     async def _maintain_keys(self, client: AsyncClient) -> None:
@@ -336,7 +345,9 @@ class MatrixAdapter:
     @staticmethod
     def _check(answer: Any, what: str) -> None:
         if isinstance(answer, ErrorResponse):
-            logger.warning("Matrix: %s failed: %s", what, answer)
+            # A refused upload usually means the device's keys on the server are not the ones
+            # in the store (a store lost while the device id or access token was kept).
+            logger.error("Matrix: %s failed: %s", what, answer)
 
     async def _sync(
         self,
@@ -630,6 +641,11 @@ class StoredSession:
     user_id: str
     device_id: str
     access_token: str
+
+
+def key_store_name(user_id: str, device_id: str) -> str:
+    """The file nio's default store keeps one device's keys in, inside the store folder."""
+    return f"{user_id}_{device_id}.db"
 
 
 def private_folder(path: Path) -> None:

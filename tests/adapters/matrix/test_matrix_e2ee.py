@@ -30,8 +30,10 @@ from nio.crypto import decrypt_attachment
 
 from adapters.matrix import (
     SESSION_FILE,
+    SYNC_TOKEN_KEY,
     MatrixAdapter,
     StoredSession,
+    key_store_name,
     load_session,
     private_folder,
     save_session,
@@ -115,6 +117,12 @@ class EncryptingUser:
         )
         assert isinstance(response, RoomSendResponse), response
 
+    async def learn_device(self, user_id: str, device_id: str) -> None:
+        """Sync until the server told this client about that device and its keys."""
+        async with asyncio.timeout(WAIT_S):
+            while device_id not in self.client.device_store[user_id]:
+                await self.sync(timeout_ms=200)
+
     async def messages_from(self, sender: str, room_id: str, count: int) -> list[Any]:
         """The next ``count`` room messages by ``sender``, as nio decrypted them."""
         found: list[Any] = []
@@ -134,13 +142,24 @@ class EncryptingUser:
 class Answerer:
     """The core's part: record what arrives and answer it through the adapter."""
 
-    def __init__(self) -> None:
+    def __init__(self, sync_store: MemoryStore) -> None:
         self.adapter: MatrixAdapter | None = None
+        self.sync_store = sync_store
         self.received: list[IncomingMessage] = []
+        self.token_at_last: str | None = None
+
+    async def committed(self) -> None:
+        """Wait until the batch of the last message is marked handled (a stop before that
+        delivers it again, which the core would drop as a duplicate)."""
+        async with asyncio.timeout(WAIT_S), self.sync_store.written:
+            await self.sync_store.written.wait_for(
+                lambda: self.sync_store.values.get(SYNC_TOKEN_KEY) != self.token_at_last
+            )
 
     async def __call__(self, message: IncomingMessage) -> None:
         assert self.adapter is not None
         self.received.append(message)
+        self.token_at_last = self.sync_store.values.get(SYNC_TOKEN_KEY)
         document = CALENDAR if "Termin" in message.text else None
         # As the outbox sends it: with a stable key per row.
         token = delivery_key.set(f"matrix:{message.message_id}:0")
@@ -179,7 +198,7 @@ async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
     sync_store = MemoryStore()
     bot_id = bot_account.user_id
     try:
-        answer = Answerer()
+        answer = Answerer(sync_store)
         answer.adapter = encrypted_bot(synapse, bot_account, sync_store, store_dir)
         async with running(answer.adapter, answer):
             room_id = await person.open_encrypted_direct_chat(bot_id)
@@ -189,9 +208,12 @@ async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
             token = delivery_key.set(f"matrix:{answer.received[0].message_id}:0")
             try:
                 to = ConversationRef(channel=answer.adapter.name, chat_id=ChatId(room_id))
-                await answer.adapter.send(to, Reply(text="Antwort: Wo finde ich einen Deutschkurs?"))
+                await answer.adapter.send(
+                    to, Reply(text="Antwort: Wo finde ich einen Deutschkurs?")
+                )
             finally:
                 delivery_key.reset(token)
+            await answer.committed()
         assert answer.received[0].kind is MessageKind.TEXT
         assert answer.received[0].text == "Wo finde ich einen Deutschkurs?"
         assert isinstance(first, RoomMessageText) and first.decrypted
@@ -202,7 +224,7 @@ async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
 
         # A new adapter on the same key store: same device, and the room key the person's
         # client shared before the restart still decrypts the person's next message.
-        again = Answerer()
+        again = Answerer(sync_store)
         again.adapter = encrypted_bot(synapse, bot_account, sync_store, store_dir)
         async with running(again.adapter, again):
             await person.say(room_id, "Ich brauche einen Termin")
@@ -254,3 +276,51 @@ def test_e2ee_session_file_is_private_and_round_trips(tmp_path: Path) -> None:
     written.write_text("{not json")
     assert load_session(tmp_path / "matrix") is None
     assert load_session(tmp_path / "nowhere") is None
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+async def test_e2ee_lost_key_store_logs_in_as_a_new_device(
+    synapse: Synapse, bot_account: MatrixAccount, tmp_path: Path
+) -> None:
+    person = EncryptingUser(synapse, synapse.register(), tmp_path / "person-keys")
+    await person.start()
+    store_dir = tmp_path / "data" / "matrix"
+    sync_store = MemoryStore()
+    bot_id = bot_account.user_id
+    try:
+        answer = Answerer(sync_store)
+        answer.adapter = encrypted_bot(synapse, bot_account, sync_store, store_dir)
+        async with running(answer.adapter, answer):
+            room_id = await person.open_encrypted_direct_chat(bot_id)
+            await person.say(room_id, "Hallo")
+            await person.messages_from(bot_id, room_id, 1)
+            await answer.committed()
+        before = load_session(store_dir)
+        assert before is not None
+        # The keys are lost, the session file survived (a partial restore, say).
+        (store_dir / key_store_name(before.user_id, before.device_id)).unlink()
+
+        again = Answerer(sync_store)
+        again.adapter = encrypted_bot(synapse, bot_account, sync_store, store_dir)
+        async with running(again.adapter, again):
+            # Encrypted with the room key of before the loss, which the new device never got:
+            # the bot cannot read it and says so (rather than staying silent).
+            await person.say(room_id, "Bist du noch da?")
+            (unread,) = await person.messages_from(bot_id, room_id, 1)
+            # Once the person's client has heard of the new device, it gives it a room key with
+            # its next room session (nio starts one on demand; Element shares its current one
+            # with a new device).
+            after = load_session(store_dir)
+            assert after is not None and after.device_id != before.device_id
+            await person.learn_device(bot_id, after.device_id)
+            person.client.invalidate_outbound_session(room_id)
+            await person.say(room_id, "Hallo noch einmal")
+            (reply,) = await person.messages_from(bot_id, room_id, 1)
+        assert [m.kind for m in again.received] == [MessageKind.UNSUPPORTED, MessageKind.TEXT]
+        assert again.received[1].text == "Hallo noch einmal"
+        assert isinstance(unread, RoomMessageText) and unread.decrypted
+        assert isinstance(reply, RoomMessageText) and reply.decrypted
+        assert reply.body == "Antwort: Hallo noch einmal"
+    finally:
+        await person.client.close()
