@@ -250,12 +250,14 @@ class MatrixAdapter:
         """Log in; with encryption, on the device whose keys the store folder holds."""
         try:
             if self._access_token:
-                if not await self._restore(client, self._access_token, self._device_id):
-                    raise AuthenticationError("Matrix rejected the access token")
+                refused = await self._restore(client, self._access_token, self._device_id)
+                if refused is not None:
+                    raise AuthenticationError(f"Matrix rejected the access token: {refused}")
             else:
                 saved = self._saved_session()
-                if saved is None or not await self._restore(
-                    client, saved.access_token, saved.device_id
+                if (
+                    saved is None
+                    or await self._restore(client, saved.access_token, saved.device_id) is not None
                 ):
                     # A revoked token keeps its device: log in on it again, keys stay valid.
                     await self._password_login(
@@ -269,22 +271,22 @@ class MatrixAdapter:
         if isinstance(profile, ProfileGetDisplayNameResponse):
             self._display_name = profile.displayname
 
-    async def _restore(self, client: AsyncClient, token: str, device_id: str | None) -> bool:
-        """Use an access token (False when the server no longer accepts it)."""
+    async def _restore(self, client: AsyncClient, token: str, device_id: str | None) -> Any:
+        """Use an access token: None, or the server's answer when it does not accept it."""
         client.user_id = self._user_id
         client.access_token = token
         who = await client.whoami()
         if not isinstance(who, WhoamiResponse):
             client.access_token = ""
             if who.status_code in _AUTH_ERRCODES:
-                return False
+                return who
             raise ChannelError(f"Matrix whoami failed: {who}")
         device = who.device_id or device_id or ""
         if device:
             client.restore_login(who.user_id, device, token)  # also opens that device's keys
         else:
             client.user_id = who.user_id
-        return True
+        return None
 
     async def _password_login(self, client: AsyncClient, device_id: str | None) -> None:
         if not self._password:

@@ -40,6 +40,8 @@ from adapters.matrix import (
 )
 from bot.messages import ChatId, ConversationRef, Document, IncomingMessage, MessageKind, Reply
 from bot.ports import delivery_key
+from bot.runner import matrix_store_dir
+from bot.settings import Settings, default_data_dir
 from tests.adapters.matrix.matrix_user import WAIT_S
 from tests.adapters.matrix.test_matrix import MemoryStore, running
 from tests.fixtures.synapse import MatrixAccount, Synapse
@@ -324,3 +326,14 @@ async def test_e2ee_lost_key_store_logs_in_as_a_new_device(
         assert reply.body == "Antwort: Hallo noch einmal"
     finally:
         await person.client.close()
+
+
+def test_e2ee_keys_live_in_the_data_folder_unless_encryption_is_off(tmp_path: Path) -> None:
+    settings = Settings.from_env({"LOTSE_DATA_DIR": str(tmp_path / "state")})
+    assert matrix_store_dir(settings) == tmp_path / "state" / "matrix"
+    assert Settings.from_env({"LOTSE_MATRIX_ENCRYPTION": "0"}).matrix_encryption is False
+    assert matrix_store_dir(Settings(matrix_encryption=False)) is None
+    # By default a folder that is kept, never the cache a cleanup may empty.
+    default = Settings().data_dir
+    assert default == default_data_dir() and default.is_absolute()
+    assert default != Settings().cache_dir and default != Path.cwd()
