@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -174,12 +175,19 @@ class Answerer:
 
 
 def encrypted_bot(
-    synapse: Synapse, account: MatrixAccount, sync_store: MemoryStore, store_dir: Path
+    synapse: Synapse,
+    account: MatrixAccount,
+    sync_store: MemoryStore,
+    store_dir: Path,
+    *,
+    use_token: bool = False,
 ) -> MatrixAdapter:
     return MatrixAdapter(
         homeserver=synapse.base_url,
         user_id=account.user_id,
-        password=account.password,
+        password=None if use_token else account.password,
+        access_token=account.access_token if use_token else None,
+        device_id=account.device_id if use_token else None,
         store=sync_store,
         store_dir=store_dir,
         client_config=AsyncClientConfig(
@@ -191,9 +199,14 @@ def encrypted_bot(
 
 @pytest.mark.e2e
 @pytest.mark.slow
+@pytest.mark.parametrize("login", ["password", "refused_token", "access_token"])
 async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
-    synapse: Synapse, bot_account: MatrixAccount, tmp_path: Path
+    synapse: Synapse, bot_account: MatrixAccount, tmp_path: Path, login: str
 ) -> None:
+    """``password``: the restart reuses the kept device and token; ``refused_token``: the kept
+    token is no longer accepted, so the restart logs in again on the same device;
+    ``access_token``: the settings give token and device."""
+    use_token = login == "access_token"
     person = EncryptingUser(synapse, synapse.register(), tmp_path / "person-keys")
     await person.start()
     store_dir = tmp_path / "data" / "matrix"
@@ -201,7 +214,9 @@ async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
     bot_id = bot_account.user_id
     try:
         answer = Answerer(sync_store)
-        answer.adapter = encrypted_bot(synapse, bot_account, sync_store, store_dir)
+        answer.adapter = encrypted_bot(
+            synapse, bot_account, sync_store, store_dir, use_token=use_token
+        )
         async with running(answer.adapter, answer):
             room_id = await person.open_encrypted_direct_chat(bot_id)
             await person.say(room_id, "Wo finde ich einen Deutschkurs?")
@@ -220,18 +235,34 @@ async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
         assert answer.received[0].text == "Wo finde ich einen Deutschkurs?"
         assert isinstance(first, RoomMessageText) and first.decrypted
         assert first.body == "Antwort: Wo finde ich einen Deutschkurs?"
+        assert _mode(store_dir) == 0o700
         session = load_session(store_dir)
-        assert session is not None
-        assert _mode(store_dir) == 0o700 and _mode(store_dir / SESSION_FILE) == 0o600
+        if use_token:
+            assert session is None  # nothing to keep: the settings name token and device
+            device_id = bot_account.device_id
+        else:
+            assert session is not None and _mode(store_dir / SESSION_FILE) == 0o600
+            device_id = session.device_id
+        if login == "refused_token":
+            assert session is not None
+            save_session(store_dir, replace(session, access_token="syt_revoked"))
 
         # A new adapter on the same key store: same device, and the room key the person's
         # client shared before the restart still decrypts the person's next message.
         again = Answerer(sync_store)
-        again.adapter = encrypted_bot(synapse, bot_account, sync_store, store_dir)
+        again.adapter = encrypted_bot(
+            synapse, bot_account, sync_store, store_dir, use_token=use_token
+        )
         async with running(again.adapter, again):
             await person.say(room_id, "Ich brauche einen Termin")
             second, document = await person.messages_from(bot_id, room_id, 2)
-        assert load_session(store_dir) == session
+        kept = load_session(store_dir)
+        if login == "password":
+            assert kept == session
+        elif login == "refused_token":
+            assert kept is not None and session is not None
+            assert kept.device_id == session.device_id
+            assert kept.access_token not in (session.access_token, "syt_revoked")
         assert [m.text for m in again.received] == ["Ich brauche einen Termin"]
         assert isinstance(second, RoomMessageText) and second.decrypted
         # Only the second answer follows the first: the re-sent row was not stored twice.
@@ -245,7 +276,7 @@ async def test_e2ee_direct_chat_is_read_and_answered_across_a_restart(
         )
         assert plain == CALENDAR.content
         # The person's client knows exactly one device of the bot: the restart made no new one.
-        assert list(person.client.device_store[bot_id]) == [session.device_id]
+        assert list(person.client.device_store[bot_id]) == [device_id]
     finally:
         await person.client.close()
 
