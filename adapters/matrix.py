@@ -414,7 +414,7 @@ class MatrixAdapter:
             if room is None:
                 continue
             for event in info.timeline.events:
-                if isinstance(event, MegolmEvent):
+                if isinstance(event, MegolmEvent) and event.sender != client.user_id:
                     await self._undecryptable(client, event)
             sources = [getattr(event, "source", None) for event in info.timeline.events]
             if info.timeline.limited and not has_membership_of(client.user_id, sources, "join"):
