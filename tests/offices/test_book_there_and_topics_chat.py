@@ -1,0 +1,83 @@
+"""What issue 11 must show, in German, Arabic, Ukrainian, Romanian and Bulgarian: the Bürgeramt
+in Lütgendortmund with its address, "book there" after that card (an office that takes no
+bookings through Lotse: the way to an appointment there, never another office's slots), and
+school and health insurance questions answered from the bundled topic pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.memory import MemoryAdapter
+from bot.app import Core
+from knowledge.loader import BUNDLED_DIR
+from knowledge.yaml_source import parse_yaml
+
+# (label in the language menu, where is the Bürgeramt, book there, school, health insurance)
+DIALOGUES = {
+    "de": ("Deutsch", "Wo ist das Bürgeramt in Lütgendortmund?", "Termin dort",
+           "Mein Kind ist 8, wie melde ich es in der Schule an?",
+           "Wie bekomme ich eine Krankenversicherung?"),
+    "ar": ("العربية", "أين Bürgeramt في Lütgendortmund؟", "احجز موعدا هناك",
+           "ابني عمره ٨ سنوات، كيف أسجله في المدرسة؟", "كيف أحصل على تأمين صحي؟"),
+    "uk": ("Українська", "Де Bürgeramt у Lütgendortmund?", "записатися туди",
+           "Моїй дитині 8 років, як записати її до школи?", "Як отримати медичне страхування?"),
+    "ro": ("Română", "Unde este Bürgeramt în Lütgendortmund?", "programare acolo",
+           "Copilul meu are 8 ani, cum îl înscriu la școală?", "Cum obțin asigurare de sănătate?"),
+    "bg": ("Български", "Къде е Bürgeramt в Lütgendortmund?", "запиши час там",
+           "Детето ми е на 8, как да го запиша в училище?", "Как да получа здравна осигуровка?"),
+}  # fmt: skip
+LANGS = sorted(DIALOGUES)
+
+
+def page_title(page_id: str, lang: str) -> str:
+    raw, problem = parse_yaml((BUNDLED_DIR / "pages" / f"{page_id}.yaml").read_text("utf-8"))
+    assert problem is None
+    return str(raw["versions"][lang]["title"])
+
+
+async def choose(memory: MemoryAdapter, chat: str, label: str) -> None:
+    await memory.say(chat, "/language")
+    await memory.say(chat, label)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_book_there_after_the_luetgendortmund_card_gives_the_way_there(
+    core: Core, memory: MemoryAdapter, lang: str
+) -> None:
+    label, where, book, _, _ = DIALOGUES[lang]
+    chat = f"there-{lang}"
+    await choose(memory, chat, label)
+    card = (await memory.say(chat, where))[0]
+    assert card.text.startswith("Bürgerdienste Lütgendortmund")
+    assert "Limbecker Straße 31, 44388 Dortmund" in card.text
+    assert card.venue is not None
+    replies = await memory.say(chat, book)
+    ways = replies[0]
+    assert ways.lang == lang
+    # The office on the card, in the user's language, with its phone and walk-in hours.
+    expected = core.knowledge.texts().message(
+        "booking_not_here", lang, office="Bürgerdienste Lütgendortmund (Bezirksverwaltungsstelle)"
+    )
+    assert ways.text.startswith(expected)
+    assert "0231 50-11150" in ways.text and "08:00-12:00" in ways.text
+    everything = "\n".join(r.text for r in replies)
+    assert "Lanstrop" not in everything and "lokal willkommen" not in everything.split("\n")[0]
+    assert not any(c.key.startswith("bk:") for r in replies for c in r.choices)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_school_and_health_insurance_questions_are_answered(
+    core: Core, memory: MemoryAdapter, lang: str
+) -> None:
+    label, _, _, school, health = DIALOGUES[lang]
+    chat = f"topics-{lang}"
+    await choose(memory, chat, label)
+    for question, page_id in ((school, "school-enrolment"), (health, "health-insurance")):
+        replies = await memory.say(chat, question)
+        assert len(replies) == 1
+        reply = replies[0]
+        assert reply.lang == lang
+        assert not reply.choices  # an answer, not a menu to pick from
+        assert page_title(page_id, lang) in reply.text
+        # Written in the user's language: no "this page is in German" notice.
+        assert core.knowledge.texts().message("page_in_german", lang) not in reply.text
