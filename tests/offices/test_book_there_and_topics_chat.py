@@ -81,3 +81,48 @@ async def test_school_and_health_insurance_questions_are_answered(
         assert page_title(page_id, lang) in reply.text
         # Written in the user's language: no "this page is in German" notice.
         assert core.knowledge.texts().message("page_in_german", lang) not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("label", "lang", "question"),
+    [
+        ("Polski", "pl", "Jak dostać ubezpieczenie zdrowotne?"),
+        ("Français", "fr", "Comment obtenir une assurance maladie ?"),
+    ],
+)
+async def test_a_page_missing_in_the_users_language_comes_in_german_and_says_so(
+    core: Core, memory: MemoryAdapter, label: str, lang: str, question: str
+) -> None:
+    """The health insurance page has no Polish or French version: the German one, with the
+    notice in the user's language that it is German. Matching a question against German text
+    is less sure, so the bot may first offer the pages it found; the page is among them."""
+    chat = f"fallback-{lang}"
+    await choose(memory, chat, label)
+    replies = await memory.say(chat, question)
+    offered = [c.key for c in replies[0].choices]
+    if offered:
+        pick = next(i for i, key in enumerate(offered) if "/health-insurance/" in key)
+        replies = await memory.say(chat, str(pick + 1))
+    reply = replies[0]
+    assert reply.lang == lang
+    assert core.knowledge.texts().message("page_in_german", lang) in reply.text
+    assert page_title("health-insurance", "de") in reply.text
+    assert "Wer in Deutschland wohnt, muss krankenversichert sein." in reply.text
+
+
+@pytest.mark.parametrize(
+    ("label", "lang", "question"),
+    [
+        ("Türkçe", "tr", "Sağlık sigortası nasıl alırım?"),
+        ("Русский", "ru", "Как получить медицинскую страховку?"),
+    ],
+)
+async def test_health_insurance_in_turkish_and_russian(
+    core: Core, memory: MemoryAdapter, label: str, lang: str, question: str
+) -> None:
+    """Before the page had these versions, the Turkish question got the doctor's page."""
+    chat = f"health-{lang}"
+    await choose(memory, chat, label)
+    reply = (await memory.say(chat, question))[0]
+    assert reply.lang == lang and not reply.choices
+    assert page_title("health-insurance", lang) in reply.text
