@@ -126,3 +126,45 @@ async def test_health_insurance_in_turkish_and_russian(
     reply = (await memory.say(chat, question))[0]
     assert reply.lang == lang and not reply.choices
     assert page_title("health-insurance", lang) in reply.text
+
+
+@pytest.mark.parametrize(
+    ("label", "lang", "question"),
+    [
+        ("Українська", "uk", "Запис на прийом у Jobcenter"),
+        ("Български", "bg", "Искам час в Jobcenter"),
+        ("العربية", "ar", "أريد موعدا في الجوب سنتر"),
+    ],
+)
+async def test_a_jobcenter_appointment_is_never_booked_at_a_walk_in_hour(
+    core: Core, memory: MemoryAdapter, label: str, lang: str, question: str
+) -> None:
+    """The Jobcenter takes no bookings through Lotse: its card and the way there, not the
+    Lanstrop office hour (the only office with bookable services)."""
+    chat = f"jobcenter-{lang}"
+    await choose(memory, chat, label)
+    replies = await memory.say(chat, question)
+    everything = "\n".join(r.text for r in replies)
+    assert "Jobcenter Dortmund" in everything
+    assert "Lanstrop" not in everything
+    assert not any(c.key.startswith("bk:") for r in replies for c in r.choices)
+
+
+@pytest.mark.parametrize(
+    ("label", "lang", "question", "office"),
+    [
+        ("Українська", "uk", "Який консультаційний офіс найближчий? Я живу в 44388",
+         "lokal willkommen Lütgendortmund"),
+        ("العربية", "ar", "ما هو أقرب مكتب استشارة؟ أسكن في 44357",
+         "lokal willkommen Mengede/Huckarde"),
+    ],
+)  # fmt: skip
+async def test_nearest_office_by_postcode_in_ukrainian_and_arabic(
+    core: Core, memory: MemoryAdapter, label: str, lang: str, question: str, office: str
+) -> None:
+    chat = f"nearest-{lang}"
+    await choose(memory, chat, label)
+    reply = (await memory.say(chat, question))[0]
+    assert reply.lang == lang
+    # The nearest office is the card itself, not a question back.
+    assert reply.text.splitlines()[0] == office or f"\n{office}\n" in reply.text
