@@ -81,8 +81,9 @@ class FollowUps:
         if asks == "book":
             if self._finder.booking is None or not self._points_back(ctx, words):
                 return None
-            if not directory.bookable_at(office.id):
-                return None
+            # The office just shown, bookable or not: its slots, or the way to an appointment
+            # there. Never the matcher's guess, which picks the nearest office that speaks
+            # the user's language (another office than the one on the card).
             return await self._finder.booking.start_at(ctx, office.id)
         if asks == "open":
             text = hours_text(ctx.texts, ctx.lang, office, self._finder.calendar, ctx.now)

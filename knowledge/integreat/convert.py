@@ -42,8 +42,17 @@ def page_key(page: ApiPage, source_lang: str) -> str:
     return str(page.id)
 
 
+def page_status(page: ApiPage, *, lang: str, source_lang: str) -> str:
+    """``machine`` where the CMS marks a machine translation; ``reviewed`` for the region's own
+    language (its editors write and publish it); ``unreviewed`` for every other translation,
+    since the version 3 answer does not say who translated it or whether anyone checked it."""
+    if page.machine_translated:
+        return "machine"
+    return "reviewed" if lang == source_lang else "unreviewed"
+
+
 def page_record(
-    page: ApiPage, *, city: str, lang: str, page_id: str, licence: str
+    page: ApiPage, *, city: str, lang: str, source_lang: str, page_id: str, licence: str
 ) -> dict[str, Any]:
     """One line of ``pages/integreat-<region>/<lang>.jsonl``; ``lines[0]`` is the title."""
     title = " ".join(page.title.split())
@@ -57,7 +66,7 @@ def page_record(
         "url": page.url,
         "last_change": utc_text(page.changed),
         "licence": licence,
-        "status": "machine" if page.machine_translated else "reviewed",
+        "status": page_status(page, lang=lang, source_lang=source_lang),
     }
 
 

@@ -24,7 +24,13 @@ from ruamel.yaml import YAML
 
 from bot.errors import SourceError
 from knowledge.integreat.api import ApiLocation, ApiPage, IntegreatApi
-from knowledge.integreat.convert import lotse_lang, office_record, page_key, page_record
+from knowledge.integreat.convert import (
+    lotse_lang,
+    office_record,
+    page_key,
+    page_record,
+    page_status,
+)
 from knowledge.schema import OfficesDoc
 
 log = logging.getLogger(__name__)
@@ -117,12 +123,19 @@ async def import_region(api: IntegreatApi, target: ImportTarget, today: date) ->
             record = previous.get(page.url)
             if old is not None and old.get("modified") == page.changed and record is not None:
                 report.unchanged += 1
-                if record.get("page_id") != page_id:
-                    record = {**record, "page_id": page_id}
+                status = page_status(page, lang=lang, source_lang=source_lang)
+                if record.get("page_id") != page_id or record.get("status") != status:
+                    # Files written before a page's id or status rule changed are corrected.
+                    record = {**record, "page_id": page_id, "status": status}
                     dirty = True
             else:
                 record = page_record(
-                    page, city=target.city, lang=lang, page_id=page_id, licence=target.licence
+                    page,
+                    city=target.city,
+                    lang=lang,
+                    source_lang=source_lang,
+                    page_id=page_id,
+                    licence=target.licence,
                 )
                 report.changed += 1
                 dirty = True

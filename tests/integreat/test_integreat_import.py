@@ -153,6 +153,8 @@ def test_integreat_import_writes_pages_in_every_language(
     en = {r["page_id"]: r for r in _records(pages / "en.jsonl")}
     ar = {r["page_id"]: r for r in _records(pages / "ar.jsonl")}
     assert set(en) == {"101", "102"} and set(ar) == {"101"}
+    # Nothing in the answer says who translated a page or whether anyone checked it.
+    assert {r["status"] for r in (*en.values(), *ar.values())} == {"unreviewed"}
     assert en["102"]["lines"][-1] == "Monday ; 8:00-12:00"
     assert ar["101"]["lines"][0] == "مرحبا"
     # The API answers each list whole: one request per endpoint and language, no paging.

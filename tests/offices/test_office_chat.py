@@ -37,11 +37,27 @@ async def test_an_office_without_a_confirmed_address_gets_no_pin(
     await memory.say("c", "/language")
     await memory.say("c", "English")
     await memory.say("c", "where is the nearest office")
-    replies = await memory.say("c", "Hörde")
-    assert "lokal willkommen Hörde/Hombruch" in replies[0].text
+    replies = await memory.say("c", "Eving")
+    assert "lokal willkommen Eving/Scharnhorst" in replies[0].text
     assert "not confirmed" in replies[0].text
     assert "openstreetmap" not in replies[0].text and replies[0].venue is None
     assert "not published" in replies[0].text
+
+
+async def test_hoerde_office_has_its_street_hours_and_contacts(
+    core: Core, memory: MemoryAdapter
+) -> None:
+    """Schildplatz 7 and the office hours come from the 2018 opening notice; the postcode is
+    not published there, so the card gives the street and the city only."""
+    await memory.say("h", "/language")
+    await memory.say("h", "English")
+    await memory.say("h", "where is the nearest office")
+    replies = await memory.say("h", "Hörde")
+    text = replies[0].text
+    assert "lokal willkommen Hörde/Hombruch" in text
+    assert "Address: Schildplatz 7, Dortmund" in text
+    assert "Next opening: Thu 19.11.2026 14:00" in text  # the clock: Thursday 10:00
+    assert "lokalwillkommen.HH@stadtdo.de" in text
 
 
 async def test_a_postcode_outside_both_cities_gets_a_clear_answer(
