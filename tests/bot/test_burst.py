@@ -46,6 +46,7 @@ async def test_burst_50x5_on_postgres_answers_every_message_once(
     assert result.apologies == 0
     assert result.sent_twice == 0
     assert 0 < result.p50_s <= result.p99_s <= result.max_s
+    assert 0 < result.handling_p50_s <= result.handling_p99_s <= result.max_s
     database = Database(postgres_url)
     try:
         async with database.unit_of_work() as session:
