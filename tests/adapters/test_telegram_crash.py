@@ -37,6 +37,8 @@ def _env(tg: TelegramDouble, database: Path | str) -> dict[str, str]:
         LOTSE_SEMANTIC="0",
         LOTSE_LOG_LEVEL="INFO",
         OMP_NUM_THREADS="1",
+        # A port of its own: two processes (or test runs) at once must not collide on 9464.
+        LOTSE_HTTP_LISTEN="127.0.0.1:0",
     )
     env.setdefault("LOTSE_CACHE_DIR", str(REPO / ".lotse-cache"))
     return env
