@@ -82,6 +82,7 @@ _FIRST_SYNC_FILTER: Final[dict[str, Any]] = {
 _MAX_RETRY_DELAY_S: Final = 60.0
 # Beside nio's key store: the device the keys belong to and its access token.
 SESSION_FILE: Final = "session.json"
+_TYPING_TIMEOUT_S: Final = 2.0
 
 
 class MatrixAdapter:
@@ -102,7 +103,7 @@ class MatrixAdapter:
         client_config: AsyncClientConfig | None = None,
         sync_timeout_ms: int = 30_000,
         ready_timeout_s: float = 30.0,
-        close_grace_s: float = 10.0,
+        close_grace_s: float = 3.0,
     ) -> None:
         if not password and not access_token:
             raise ValueError("MatrixAdapter needs a password or an access token")
@@ -462,7 +463,9 @@ class MatrixAdapter:
 
     async def _typing(self, client: AsyncClient, room_id: str, *, on: bool) -> None:
         try:
-            answer = await client.room_typing(room_id, typing_state=on, timeout=30_000)
+            # Bounded: it also runs while stopping, when the homeserver may not answer.
+            async with asyncio.timeout(_TYPING_TIMEOUT_S):
+                answer = await client.room_typing(room_id, typing_state=on, timeout=30_000)
         except (aiohttp.ClientError, TimeoutError) as error:
             answer = error
         if isinstance(answer, ErrorResponse | Exception):

@@ -272,26 +272,53 @@ def coverage(directory: Path | None, as_json: bool) -> None:
     show_default=True,
     help="Copy the pages under other city ids until the index holds this many versions.",
 )
+@click.option(
+    "--burst",
+    default=None,
+    metavar="NxM",
+    help="Instead: N conversations x M messages handed to the core at once (e.g. 1000x5); "
+    "reports answered, apologies, replies sent twice and the p99 time to the answer.",
+)
+@click.option(
+    "--database",
+    default=None,
+    help="Database for --burst (e.g. postgresql://...); default: LOTSE_DATABASE_URL.",
+)
 def bench(
     as_json: bool,
     messages: int,
     pages_files: tuple[Path, ...],
     questions_files: tuple[Path, ...],
     page_versions: int,
+    burst: str | None,
+    database: str | None,
 ) -> None:
     """Measure matching speed, pipeline throughput, page search and memory."""
     from bot.bench import run_bench
 
     configure_logging("WARNING")
-    result = _run(
-        run_bench(
-            _settings(),
-            messages=messages,
-            pages_files=pages_files,
-            questions_files=questions_files,
-            page_versions=page_versions,
+    if burst is not None:
+        from bot.burst import parse_burst, run_burst
+
+        try:
+            conversations, per_conversation = parse_burst(burst)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--burst") from exc
+        settings = _settings(**({"database_url": database} if database else {}))
+        outcome = _run(
+            run_burst(settings, conversations=conversations, per_conversation=per_conversation)
         )
-    )
+        result = outcome.as_dict()  # type: ignore[attr-defined]
+    else:
+        result = _run(
+            run_bench(
+                _settings(),
+                messages=messages,
+                pages_files=pages_files,
+                questions_files=questions_files,
+                page_versions=page_versions,
+            )
+        )
     assert isinstance(result, dict)
     if as_json:
         click.echo(json.dumps(result))

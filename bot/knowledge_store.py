@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.errors import KnowledgeError
 from bot.texts import Texts
@@ -16,6 +18,39 @@ from intents.semantic import SentenceEncoder
 from knowledge.loader import KnowledgeBase, fingerprint, load_knowledge
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+async def in_daemon_thread(work: Callable[[], T]) -> T:
+    """``work()`` in a daemon thread of its own. Not ``asyncio.to_thread``: the default
+    executor's threads are joined when the process exits, so a SIGTERM while the matcher is
+    being built (tens of seconds on a busy machine) would wait for the build instead of
+    ending within the stop budget. A daemon thread is abandoned at exit; it only builds
+    objects in memory."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.done():  # the awaiting task was cancelled
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        result: T | None = None
+        error: BaseException | None = None
+        try:
+            result = work()
+        except BaseException as exc:  # handed to the awaiting task, which raises it
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="lotse-knowledge", daemon=True).start()
+    return await done
 
 
 class KnowledgeStore:
@@ -67,7 +102,7 @@ class KnowledgeStore:
             return
         async with self._ready_lock:
             if not self.is_ready():
-                await asyncio.to_thread(self._complete)
+                await in_daemon_thread(self._complete)
                 log.info("understanding ready")
 
     def __call__(self) -> tuple[KnowledgeBase, Texts, Understanding]:
@@ -105,7 +140,7 @@ class KnowledgeStore:
         while True:
             await asyncio.sleep(every_seconds)
             try:
-                await asyncio.to_thread(self.reload)
+                await in_daemon_thread(self.reload)
             except Exception as exc:  # the reload loop's own error boundary
                 log.error(
                     "knowledge base reload failed, last good version keeps serving: %s",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter as Counter_
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.booking.models import CONFIRMED, BookingRow
 from bot.handover.models import CaseRow, CaseStatus
+from bot.outbox import PARKED, PARKED_KINDS, parked_kind
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow
 
@@ -53,7 +55,19 @@ class Metrics:
             "lotse_bookings_upcoming", "Confirmed appointments still to come", registry=r
         )
         self.outbox_backlog = Gauge(
-            "lotse_outbox_backlog", "Replies waiting to be delivered", registry=r
+            "lotse_outbox_backlog", "Replies waiting to be delivered (not parked)", registry=r
+        )
+        self.outbox_parked = Gauge(
+            "lotse_outbox_parked",
+            "Replies parked for good and not retried, stored now, by channel and reason",
+            ["channel", "reason"],
+            registry=r,
+        )
+        self.parked = Counter(
+            "lotse_deliveries_parked",
+            "Replies this process parked (a permanent refusal or too many failures)",
+            ["channel", "reason"],
+            registry=r,
         )
         self.understanding_seconds = Histogram(
             "lotse_understanding_seconds", "Time to understand one message",
@@ -116,6 +130,7 @@ class HealthServer:
         metrics: Metrics,
         database: Database,
         checks: Sequence[ReadyCheck],
+        channels: Sequence[str] = (),
     ) -> None:
         host, _, port = listen.rpartition(":")
         self._host = host or "127.0.0.1"
@@ -123,6 +138,7 @@ class HealthServer:
         self._metrics = metrics
         self._database = database
         self._checks = list(checks)
+        self._channels = tuple(channels)
         self.bound_port: int | None = None
 
     async def _healthz(self, _request: web.Request) -> web.Response:
@@ -138,7 +154,8 @@ class HealthServer:
         m = self._metrics
         now = datetime.now(UTC)
         counts = (
-            (m.outbox_backlog, select(func.count()).select_from(OutboxRow)),
+            (m.outbox_backlog, select(func.count()).select_from(OutboxRow)
+             .where(OutboxRow.status != PARKED)),
             (m.open_handovers, select(func.count()).select_from(CaseRow)
              .where(CaseRow.status != CaseStatus.CLOSED.value)),
             (m.bookings, select(func.count()).select_from(BookingRow)
@@ -148,6 +165,19 @@ class HealthServer:
             async with self._database.unit_of_work() as session:
                 for gauge, query in counts:
                     gauge.set(int(await session.scalar(query) or 0))
+                parked = await session.execute(
+                    select(OutboxRow.channel, OutboxRow.parked_reason, func.count())
+                    .where(OutboxRow.status == PARKED)
+                    .group_by(OutboxRow.channel, OutboxRow.parked_reason)
+                )
+                by_kind: Counter_[tuple[str, str]] = Counter_()
+                for channel, reason, count in parked.all():
+                    by_kind[(channel, parked_kind(reason or ""))] += int(count)
+            # Every reason of every channel is shown, 0 included, so an alert can use a rate.
+            m.outbox_parked.clear()
+            for channel in sorted({c for c, _ in by_kind} | set(self._channels)):
+                for kind in PARKED_KINDS:
+                    m.outbox_parked.labels(channel, kind).set(by_kind[(channel, kind)])
         except (SQLAlchemyError, OSError):  # the other metrics are still worth showing
             log.warning("could not count stored rows for /metrics")
         body = generate_latest(self._metrics.registry)

@@ -118,8 +118,30 @@ _PARKED: Counter[str] = Counter()
 
 
 def parked_counts() -> dict[str, int]:
-    """Rows parked by this process since start, per channel (for metrics)."""
+    """Rows parked by this process since start, per channel."""
     return dict(_PARKED)
+
+
+PARKED_KINDS = ("forbidden", "not_found", "bad_request", "attempts", "other")
+"""Why a row was parked, as a metrics label (the stored reason is free text)."""
+
+
+def parked_kind(reason: str) -> str:
+    """The label of a parked row's reason: blocked or not allowed in the room (forbidden), the
+    chat or room is gone (not_found), the channel refused the request (bad_request), or too
+    many transient failures (attempts)."""
+    lowered = reason.lower()
+    if reason.startswith(GAVE_UP):
+        return "attempts"
+    if "not found" in lowered or "m_not_found" in lowered:
+        return "not_found"
+    if "forbidden" in lowered:
+        return "forbidden"
+    if "badrequest" in lowered or any(
+        code in reason for code in ("M_BAD_JSON", "M_NOT_JSON", "M_TOO_LARGE")
+    ):
+        return "bad_request"
+    return "other"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -137,6 +159,7 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 PENDING = "pending"
 PARKED = "parked"
+GAVE_UP = "gave up after"
 
 
 class Outbox:
@@ -300,7 +323,7 @@ class Outbox:
                 return
             row.attempts += 1
             if row.attempts >= MAX_ATTEMPTS:
-                self._mark_parked(row, f"gave up after {row.attempts} attempts")
+                self._mark_parked(row, f"{GAVE_UP} {row.attempts} attempts")
             else:
                 row.next_attempt_at = now + backoff(row.attempts)
 
@@ -311,11 +334,12 @@ class Outbox:
                 row.attempts += 1
                 self._mark_parked(row, reason)
 
-    @staticmethod
-    def _mark_parked(row: OutboxRow, reason: str) -> None:
+    def _mark_parked(self, row: OutboxRow, reason: str) -> None:
         row.status = PARKED
         row.claimed_until = None
         row.parked_reason = reason[:200]
         _PARKED[row.channel] += 1
+        if self.metrics is not None:
+            self.metrics.parked.labels(row.channel, parked_kind(reason)).inc()
         # The row id names the conversation; the log names only the channel and the reason.
         log.warning("a %s reply was parked, not retried: %s", row.channel, reason)

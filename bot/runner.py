@@ -125,6 +125,7 @@ def health_server(core: Core, adapters: Sequence[ChatAdapter]) -> HealthServer |
         metrics=core.metrics,
         database=core.database,
         checks=(database_check(core.database), knowledge_loaded, channels_check(adapters)),
+        channels=[a.name for a in adapters],
     )
 
 

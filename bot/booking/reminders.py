@@ -60,8 +60,9 @@ class BookingReminders:
     async def run_due(self) -> int:
         """Queue every due reminder and pass on expired holds; returns how many were queued.
 
-        A reminder row is deleted in the transaction that queues its message, so it is sent
-        once even when two bots poll or the bot restarts in between."""
+        A reminder row is claimed (deleted, see :meth:`BookingService.claim_due_reminders`) in
+        the transaction that queues its message, so it is sent once even when two replicas
+        poll at the same time or the bot restarts in between."""
         now = self._clock.now()
         kb, texts = self._knowledge(), self._texts()
         directory = self._finder.directory(kb)
@@ -78,7 +79,7 @@ class BookingReminders:
                     now=now,
                 )
             )
-            for reminder in await self._service.due_reminders(session, now):
+            for reminder in await self._service.claim_due_reminders(session, now):
                 lang = texts.serving_language(reminder.lang)
                 text: str | None = None
                 if reminder.kind == "booking" and reminder.booking_id is not None:
@@ -96,7 +97,6 @@ class BookingReminders:
                     text = texts.message(
                         "deadline_reminder_text", lang, deadline=day_text(texts, lang, deadline)
                     )
-                await session.delete(reminder)
                 if text is None:
                     continue
                 item = Outgoing(

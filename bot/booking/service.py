@@ -362,9 +362,13 @@ class BookingService:
 
     async def expired_holds(self, session: AsyncSession, now: datetime) -> list[Freed]:
         """Remove holds that ran out; their slots are free again."""
-        rows = await session.execute(
-            select(BookingRow).where(BookingRow.status == HELD, BookingRow.hold_expires_at <= now)
+        query = select(BookingRow).where(
+            BookingRow.status == HELD, BookingRow.hold_expires_at <= now
         )
+        if session.get_bind().dialect.name == "postgresql":
+            # Another replica removing the same hold now keeps it: each is passed on once.
+            query = query.with_for_update(skip_locked=True)
+        rows = await session.execute(query)
         return [await self._remove(session, row) for row in list(rows.scalars())]
 
     # -- reminders and erasure ------------------------------------------------------------
@@ -382,11 +386,24 @@ class BookingService:
             )
         )
 
-    async def due_reminders(self, session: AsyncSession, now: datetime) -> list[ReminderRow]:
-        rows = await session.execute(
-            select(ReminderRow).where(ReminderRow.due_at <= now).order_by(ReminderRow.due_at)
+    async def claim_due_reminders(self, session: AsyncSession, now: datetime) -> list[ReminderRow]:
+        """Take the due reminders for this transaction: they are deleted here, so the message
+        queued with them in the same commit is the only one.
+
+        Claimed per row: on PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so
+        a second replica polling at the same time takes only rows no one holds and never
+        waits; on SQLite the ``DELETE`` takes the database's single write lock, and a second
+        process deletes (and so sends) only what is still there after the first committed."""
+        due = select(ReminderRow.id).where(ReminderRow.due_at <= now)
+        if session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        claimed = await session.scalars(
+            delete(ReminderRow)
+            .where(ReminderRow.id.in_(due))
+            .returning(ReminderRow)
+            .execution_options(synchronize_session=False)
         )
-        return list(rows.scalars())
+        return sorted(claimed, key=lambda r: (r.due_at, r.id))
 
     async def erase(
         self, session: AsyncSession, conversation: str

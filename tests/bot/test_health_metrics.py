@@ -9,10 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.memory import MemoryAdapter
 from bot.app import Core, build_core, serve
+from bot.errors import DeliveryError, PermanentDeliveryError
+from bot.messages import ConversationRef, Reply
 from bot.observability import HealthServer, database_check
+from bot.outbox import MAX_ATTEMPTS, parked_kind
 from bot.runner import health_server
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -105,3 +109,84 @@ async def test_metrics_count_messages_decisions_and_latency(serving: Serving) ->
     assert "lotse_understanding_seconds_count 2.0" in page
     assert "lotse_outbox_backlog 0.0" in page
     assert "lotse_handovers_open 0.0" in page and "lotse_bookings_upcoming 0.0" in page
+
+
+class RefusingChannel(MemoryAdapter):
+    """Refuses sends to one chat for good (a user who blocked the bot) and to another for
+    now (a channel that keeps timing out)."""
+
+    async def send(self, to: ConversationRef, reply: Reply) -> None:
+        if to.chat_id == "blocked":
+            raise PermanentDeliveryError(
+                "refused", reason="Telegram message Forbidden: bot was blocked by the user"
+            )
+        if to.chat_id == "flaky":
+            raise DeliveryError("timed out")
+        await super().send(to, reply)
+
+
+@pytest.fixture
+async def refusing(tmp_path: Path) -> AsyncIterator[Serving]:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        semantic=False,
+        cache_dir=tmp_path / "cache",
+        http_listen="127.0.0.1:0",
+    )
+    memory, slow = RefusingChannel("refusing"), SlowChannel("slow")
+    core = await build_core(settings, adapters=(memory, slow))
+    server = health_server(core, (memory, slow))
+    assert server is not None
+    task = asyncio.create_task(serve(core, (memory, slow), watch_knowledge=False, health=server))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        if server.bound_port:
+            break
+    try:
+        yield Serving(
+            core=core, memory=memory, slow=slow, url=f"http://127.0.0.1:{server.bound_port}"
+        )
+    finally:
+        memory.stop()
+        slow.stop()
+        await task
+        await core.close()
+
+
+def _sample(page: str, name: str, **labels: str) -> float | None:
+    for family in text_string_to_metric_families(page):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return float(sample.value)
+    return None
+
+
+async def test_permanent_failures_parked_are_counted_in_metrics(refusing: Serving) -> None:
+    # The same first message in three chats: as many replies each as Anna gets.
+    replies = len(await refusing.memory.say("anna", "wo muss ich mich anmelden"))
+    assert replies >= 1
+    await refusing.memory.say("blocked", "wo muss ich mich anmelden")
+    await refusing.memory.say("flaky", "wo muss ich mich anmelden")
+    async with httpx.AsyncClient(base_url=refusing.url) as client:
+        page = (await client.get("/metrics")).text
+    parked = "lotse_outbox_parked"
+    assert _sample(page, parked, channel="refusing", reason="forbidden") == replies
+    assert _sample(page, parked, channel="refusing", reason="attempts") == 0.0
+    assert _sample(page, parked, channel="slow", reason="forbidden") == 0.0
+    assert _sample(page, "lotse_deliveries_parked_total", channel="refusing",
+                   reason="forbidden") == replies  # fmt: skip
+    assert _sample(page, "lotse_outbox_backlog") == replies  # only the flaky replies wait
+    # The flaky replies fail at every try until the attempt limit parks them.
+    for _ in range(MAX_ATTEMPTS):
+        await refusing.core.outbox.flush(at_start=True)
+    async with httpx.AsyncClient(base_url=refusing.url) as client:
+        page = (await client.get("/metrics")).text
+    assert _sample(page, parked, channel="refusing", reason="attempts") == replies
+    assert _sample(page, parked, channel="refusing", reason="forbidden") == replies
+    assert _sample(page, "lotse_deliveries_parked_total", channel="refusing",
+                   reason="attempts") == replies  # fmt: skip
+    assert _sample(page, "lotse_outbox_backlog") == 0.0
+    assert parked_kind("Telegram message BadRequest: Chat not found") == "not_found"
+    assert parked_kind("Telegram message BadRequest: Message is too long") == "bad_request"
+    assert parked_kind("Matrix M_FORBIDDEN") == "forbidden"
+    assert parked_kind("Matrix M_TOO_LARGE") == "bad_request"

@@ -78,3 +78,17 @@ def test_systemd_unit_verifies(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0 and "lotse.service" not in result.stderr, result.stderr
+
+
+def test_stop_timeouts_leave_room_for_the_10s_stop() -> None:
+    """systemd and compose wait longer than `lotse run` needs to stop (its budget plus the
+    close of the database), so neither has to SIGKILL it and lose a reply in flight."""
+    from bot.runner import STOP_BUDGET_SECONDS
+
+    assert STOP_BUDGET_SECONDS < 10
+    unit = (DEPLOY / "lotse.service").read_text(encoding="utf-8").splitlines()
+    assert "KillSignal=SIGTERM" in unit
+    (timeout,) = [line.split("=", 1)[1] for line in unit if line.startswith("TimeoutStopSec=")]
+    assert int(timeout) >= 2 * 10
+    grace = str(compose()["services"]["lotse"]["stop_grace_period"])
+    assert grace.endswith("s") and int(grace[:-1]) >= 2 * 10
