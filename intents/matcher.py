@@ -20,6 +20,7 @@ from intents.ngrams import NgramIndex
 from intents.normalise import clean
 from intents.safety import NO_CRISIS, SafetyDetector, SafetyVerdict
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
+from intents.subjects import TOPIC_INTENTS, mentions_anchor, subjects_of, topic_anchors
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +94,12 @@ class IntentMatcher:
     """
 
     __slots__ = (
+        "_anchors",
         "_catalogue",
         "_coverage",
         "_encoder",
         "_example_intents",
+        "_example_subjects",
         "_example_words",
         "_identifier",
         "_intent_rows",
@@ -126,6 +129,8 @@ class IntentMatcher:
         self._lexical = LexicalIndex(catalogue, forms)
         self._ngrams = NgramIndex(forms)
         self._coverage = ContentCoverage(forms)
+        self._example_subjects = tuple(subjects_of(text) for text in forms.normalised)
+        self._anchors = topic_anchors(forms, [example.intent for example in catalogue.examples])
         self._safety = SafetyDetector(catalogue.safety)
         intents = list(catalogue.intents)
         for required in (UNKNOWN, EMERGENCY):
@@ -356,9 +361,31 @@ class IntentMatcher:
             rows = self._intent_rows[self._intents.index(intent)]
             if float(similarities[rows].max()) < th.answer_similarity:
                 decision = Decision.ASK
+        if decision is Decision.ANSWER and self._other_subject(intent, forms, similarities):
+            decision = Decision.ASK
         return self._result(
             guess, intent, confidence, decision, ranked, semantic=semantic, safety=verdict
         )
+
+    def _other_subject(
+        self, intent: str, forms: QueryForms, similarities: npt.NDArray[np.float64] | None
+    ) -> bool:
+        """Whether the message names a subject no intent covers (a doctor, a school, a car:
+        :mod:`intents.subjects`) that the closest examples of ``intent`` do not speak of."""
+        if intent not in TOPIC_INTENTS:
+            return False
+        named = subjects_of(forms.normalised)
+        if not named or mentions_anchor(forms, self._anchors.get(intent, frozenset())):
+            return False
+        rows = self._intent_rows[self._intents.index(intent)]
+        if similarities is None:
+            scores = self._ngrams.similarities(forms).astype(np.float64)
+        else:
+            scores = similarities
+        explained: set[str] = set()
+        for row in self._nearest(rows, scores):
+            explained |= self._example_subjects[int(row)]
+        return not named <= explained
 
     @staticmethod
     def _result(
