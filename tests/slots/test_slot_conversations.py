@@ -127,11 +127,6 @@ async def test_the_reminder_question_takes_a_typed_yes(core: Core, memory: Memor
     assert "24.11.2026" in replies[0].text  # reminded two days before the last day
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression: the out-of-scope gate asks back when the question carries a date"
-    " no registration example has ('I moved in on 11 December, where do I register')",
-)
 async def test_a_deadline_on_a_holiday_names_the_last_working_day(
     core: Core, memory: MemoryAdapter
 ) -> None:
