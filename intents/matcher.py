@@ -99,7 +99,6 @@ class IntentMatcher:
         "_coverage",
         "_encoder",
         "_example_intents",
-        "_example_subjects",
         "_example_words",
         "_identifier",
         "_intent_rows",
@@ -129,7 +128,6 @@ class IntentMatcher:
         self._lexical = LexicalIndex(catalogue, forms)
         self._ngrams = NgramIndex(forms)
         self._coverage = ContentCoverage(forms)
-        self._example_subjects = tuple(subjects_of(text) for text in forms.normalised)
         self._anchors = topic_anchors(forms, [example.intent for example in catalogue.examples])
         self._safety = SafetyDetector(catalogue.safety)
         intents = list(catalogue.intents)
@@ -361,31 +359,18 @@ class IntentMatcher:
             rows = self._intent_rows[self._intents.index(intent)]
             if float(similarities[rows].max()) < th.answer_similarity:
                 decision = Decision.ASK
-        if decision is Decision.ANSWER and self._other_subject(intent, forms, similarities):
+        if decision is Decision.ANSWER and self._other_subject(intent, forms):
             decision = Decision.ASK
         return self._result(
             guess, intent, confidence, decision, ranked, semantic=semantic, safety=verdict
         )
 
-    def _other_subject(
-        self, intent: str, forms: QueryForms, similarities: npt.NDArray[np.float64] | None
-    ) -> bool:
+    def _other_subject(self, intent: str, forms: QueryForms) -> bool:
         """Whether the message names a subject no intent covers (a doctor, a school, a car:
-        :mod:`intents.subjects`) that the closest examples of ``intent`` do not speak of."""
-        if intent not in TOPIC_INTENTS:
+        :mod:`intents.subjects`) without naming an anchor word of the topic ``intent``."""
+        if intent not in TOPIC_INTENTS or not subjects_of(forms.normalised):
             return False
-        named = subjects_of(forms.normalised)
-        if not named or mentions_anchor(forms, self._anchors.get(intent, frozenset())):
-            return False
-        rows = self._intent_rows[self._intents.index(intent)]
-        if similarities is None:
-            scores = self._ngrams.similarities(forms).astype(np.float64)
-        else:
-            scores = similarities
-        explained: set[str] = set()
-        for row in self._nearest(rows, scores):
-            explained |= self._example_subjects[int(row)]
-        return not named <= explained
+        return not mentions_anchor(forms, self._anchors.get(intent, frozenset()))
 
     @staticmethod
     def _result(

@@ -145,7 +145,7 @@ def test_subjects_are_read_in_any_script_and_spelling() -> None:
     assert subjects_of(normalise("where do i register my address")) == frozenset()
 
 
-def test_a_subject_the_closest_examples_do_not_name_is_asked_about() -> None:
+def test_a_topic_beside_another_subject_needs_its_anchor() -> None:
     matcher = IntentMatcher(SUBJECT_CATALOGUE, encoder=None)
     address = matcher.match("where do i register my new address")
     car = matcher.match("where do i register my new car")
