@@ -3,10 +3,10 @@
 Out-of-scope questions meet a topic on a shared verb or frame ("register", "an appointment",
 "a contract", "how much does ... cost") while their subject is something else: "an appointment
 at the dermatologist" is not an appointment at the advice office, "registering a car" is not
-registering an address, "cancelling a phone contract" is not an energy contract. So an intent
-is answered only if the message's subject is one its closest examples also speak of; a
-message that names one of these subjects and is matched to a topic whose closest examples do
-not is asked back about instead (``IntentMatcher``, TUNING.md "Out-of-scope questions").
+registering an address, "cancelling a phone contract" is not an energy contract. So a message
+that names one of these subjects is answered with a topic only if it also names an anchor of
+that topic (:func:`topic_anchors`: "Meldebescheinigung", "Kita"); otherwise it is asked back
+about (``IntentMatcher``, TUNING.md "Out-of-scope questions").
 
 Words are matched after normalisation (and in Latin letters): ``word*`` as a stem, ``*word``
 as an ending, ``*word*`` anywhere in a word, otherwise the whole word. The lists name kinds of
