@@ -341,11 +341,6 @@ async def test_a_postcode_given_with_the_question_is_not_asked_again(
     assert "Ausländerbehörde Dortmund" in replies[0].text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression: the out-of-scope gate reads a greeting that names the city"
-    " ('Hallo aus Dortmund') as unknown, close to the unknown examples that name Dortmund",
-)
 async def test_a_greeting_that_names_the_city_stays_a_greeting(
     core: Core, memory: MemoryAdapter
 ) -> None:
