@@ -20,7 +20,7 @@ from intents.ngrams import NgramIndex
 from intents.normalise import clean
 from intents.safety import NO_CRISIS, SafetyDetector, SafetyVerdict
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
-from intents.subjects import TOPIC_INTENTS, mentions_anchor, subjects_of, topic_anchors
+from intents.subjects import SPARED, TOPIC_INTENTS, mentions_anchor, subjects_of, topic_anchors
 
 log = logging.getLogger(__name__)
 
@@ -368,7 +368,10 @@ class IntentMatcher:
     def _other_subject(self, intent: str, forms: QueryForms) -> bool:
         """Whether the message names a subject no intent covers (a doctor, a school, a car:
         :mod:`intents.subjects`) without naming an anchor word of the topic ``intent``."""
-        if intent not in TOPIC_INTENTS or not subjects_of(forms.normalised):
+        if intent not in TOPIC_INTENTS:
+            return False
+        named = {s for s in subjects_of(forms.normalised) if intent not in SPARED.get(s, ())}
+        if not named:
             return False
         return not mentions_anchor(forms, self._anchors.get(intent, frozenset()))
 

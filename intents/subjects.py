@@ -81,7 +81,8 @@ SUBJECTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "sigurim*",
     ),
     "leisure": (
-        "fitness*", "gym", "verein*", "bibliothek*", "library", "bibliotheque*", "spor*",
+        "fitness*", "gym", "verein", "vereine", "vereins", "sportverein*", "bibliothek*",
+        "library", "bibliotheque*", "sport*",
     ),
 })  # fmt: skip
 """Kinds of subject that no intent covers, each with words in the 16 languages."""
@@ -96,6 +97,12 @@ TOPIC_INTENTS = frozenset(
         "book_appointment",
         "cancel_appointment",
     }
+)
+
+# Subjects that are a way of doing a topic rather than another subject: an appointment made
+# by phone or online is still an appointment.
+SPARED: Mapping[str, frozenset[str]] = MappingProxyType(
+    {"phone": frozenset({"book_appointment", "cancel_appointment"})}
 )
 
 _Form = tuple[str, bool, bool]  # (text, match at the start, match at the end)

@@ -271,6 +271,9 @@ IN_SCOPE = [
     # A topic's own word keeps the topic even when another subject is named too.
     ("en", "the bank needs my meldebescheinigung, where do i get one", "registration"),
     ("de", "ich bin am 3. märz eingezogen, wo melde ich mich an", "registration"),
+    # A way of doing a topic is not another subject: booking by phone, "Termin vereinbaren".
+    ("en", "can i book an appointment by phone", "book_appointment"),
+    ("de", "ich möchte einen termin vereinbaren", "book_appointment"),
 ]
 
 
