@@ -16,12 +16,23 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
+from intents.calendar import MONTH_NAMES
 from intents.lexical import ExampleForms, QueryForms
-from intents.normalise import transliterate
+from intents.normalise import normalise, transliterate
 
 # Words meet on their first letters, as in the lexical layer ("kreş", "kreşe").
 _STEM = 5
 _SHORTEST = 3
+
+
+# A date is not a subject: month names and words with digits ("11", "3.12.") are left out.
+_DATE_WORDS = frozenset(
+    word for names in MONTH_NAMES for name in names for word in normalise(name).split()
+)
+
+
+def _is_date(word: str) -> bool:
+    return word in _DATE_WORDS or any(ch.isdigit() for ch in word)
 
 
 def _stems(texts: Iterable[str]) -> frozenset[str]:
@@ -53,7 +64,9 @@ class ContentCoverage:
 
         A message without any word of three letters or more is fully covered.
         """
-        words = dict.fromkeys(w for w in forms.normalised.split() if len(w) >= _SHORTEST)
+        words = dict.fromkeys(
+            w for w in forms.normalised.split() if len(w) >= _SHORTEST and not _is_date(w)
+        )
         if not words:
             return 1.0
         explained: set[str] = set()

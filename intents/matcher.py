@@ -20,6 +20,7 @@ from intents.ngrams import NgramIndex
 from intents.normalise import clean
 from intents.safety import NO_CRISIS, SafetyDetector, SafetyVerdict
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
+from intents.subjects import SPARED, TOPIC_INTENTS, mentions_anchor, subjects_of, topic_anchors
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ class IntentMatcher:
     """
 
     __slots__ = (
+        "_anchors",
         "_catalogue",
         "_coverage",
         "_encoder",
@@ -126,6 +128,7 @@ class IntentMatcher:
         self._lexical = LexicalIndex(catalogue, forms)
         self._ngrams = NgramIndex(forms)
         self._coverage = ContentCoverage(forms)
+        self._anchors = topic_anchors(forms, [example.intent for example in catalogue.examples])
         self._safety = SafetyDetector(catalogue.safety)
         intents = list(catalogue.intents)
         for required in (UNKNOWN, EMERGENCY):
@@ -356,9 +359,21 @@ class IntentMatcher:
             rows = self._intent_rows[self._intents.index(intent)]
             if float(similarities[rows].max()) < th.answer_similarity:
                 decision = Decision.ASK
+        if decision is Decision.ANSWER and self._other_subject(intent, forms):
+            decision = Decision.ASK
         return self._result(
             guess, intent, confidence, decision, ranked, semantic=semantic, safety=verdict
         )
+
+    def _other_subject(self, intent: str, forms: QueryForms) -> bool:
+        """Whether the message names a subject no intent covers (a doctor, a school, a car:
+        :mod:`intents.subjects`) without naming an anchor word of the topic ``intent``."""
+        if intent not in TOPIC_INTENTS:
+            return False
+        named = {s for s in subjects_of(forms.normalised) if intent not in SPARED.get(s, ())}
+        if not named:
+            return False
+        return not mentions_anchor(forms, self._anchors.get(intent, frozenset()))
 
     @staticmethod
     def _result(

@@ -14,7 +14,9 @@ from intents.coverage import ContentCoverage
 from intents.languages import LanguageIdentifier
 from intents.lexical import ExampleForms, QueryForms
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
+from intents.normalise import normalise
 from intents.scope import ScopeItem, load_items, load_labels, scope_report
+from intents.subjects import mentions_anchor, subjects_of, topic_anchors
 from tests.intents.conftest import REPO, TrigramEncoder
 
 SCOPE_LABELS = REPO / "tests" / "data" / "omosqa-train-scope.jsonl"
@@ -122,6 +124,47 @@ def test_answering_needs_an_example_close_in_meaning(identifier: LanguageIdentif
     assert (strict.intent, strict.decision) == ("kita", Decision.ASK)
 
 
+SUBJECT_CATALOGUE = Catalogue(
+    examples=(
+        *_examples(
+            "registration", "en", "where do i register my address", "register my new address",
+            "i need to register my address after moving", "do my kids need to register too",
+        ),
+        *_examples(
+            "unknown", "en", "what is the weather tomorrow", "how do i register to vote",
+            "register at the library",
+        ),
+    ),
+)  # fmt: skip
+
+
+def test_subjects_are_read_in_any_script_and_spelling() -> None:
+    assert subjects_of(normalise("termin beim Hautarzt")) == {"doctor"}
+    assert subjects_of(normalise("مدرسة ابني")) == {"school"}
+    assert subjects_of(normalise("jak zarejestrować samochód")) == {"car"}
+    assert subjects_of(normalise("where do i register my address")) == frozenset()
+
+
+def test_a_topic_beside_another_subject_needs_its_anchor() -> None:
+    matcher = IntentMatcher(SUBJECT_CATALOGUE, encoder=None)
+    address = matcher.match("where do i register my new address")
+    car = matcher.match("where do i register my new car")
+    assert (address.intent, address.decision) == ("registration", Decision.ANSWER)
+    assert (car.intent, car.decision) == ("registration", Decision.ASK)
+
+
+def test_a_topic_anchor_keeps_the_topic_when_another_subject_is_named() -> None:
+    forms = ExampleForms.of(SUBJECT_CATALOGUE)
+    anchors = topic_anchors(forms, [e.intent for e in SUBJECT_CATALOGUE.examples])
+    # "address" is said only of registration; "register" also of voting and the library.
+    assert "addres" in anchors["registration"]
+    assert "regist" not in anchors["registration"]
+    assert "unknown" not in anchors
+    bank = QueryForms.of("the bank wants proof of my address")
+    assert mentions_anchor(bank, anchors["registration"])
+    assert not mentions_anchor(QueryForms.of("register a bank account"), anchors["registration"])
+
+
 def test_scope_report_counts_confident_wrong_answers_and_in_scope_accuracy() -> None:
     items = [
         ScopeItem(id=1, lang="en", text="a", intent="unknown"),
@@ -206,6 +249,12 @@ OUT_OF_SCOPE = [
     ("uk", "які курси водіння є в місті"),
     ("en", "what kind of contract do i get for a minijob"),
     ("de", "wie bekomme ich einen termin beim zahnarzt"),
+    # Subjects no intent covers, met on a topic's verb (intents.subjects); new wording.
+    ("en", "can i get an appointment with a children's doctor this week"),
+    ("de", "wie melde ich mein moped bei der zulassungsstelle an, welches auto kennzeichen"),
+    ("pl", "jak zerwać umowę na telefon komórkowy"),
+    ("ru", "как записать сына в первый класс школы"),
+    ("fr", "ai-je droit au bürgergeld si je travaille à mi-temps"),
     # Still answered as language_course: "integration" is nearly always the course in the
     # examples, and the encoder agrees (TUNING.md, "Out-of-scope questions", what is left).
     pytest.param(
@@ -219,6 +268,12 @@ IN_SCOPE = [
     ("en", "where can i find a german course for beginners", "language_course"),
     ("ar", "أريد مكان في الروضة لابني", "kita"),
     ("uk", "як змінити постачальника електроенергії", "energy_contract"),
+    # A topic's own word keeps the topic even when another subject is named too.
+    ("en", "the bank needs my meldebescheinigung, where do i get one", "registration"),
+    ("de", "ich bin am 3. märz eingezogen, wo melde ich mich an", "registration"),
+    # A way of doing a topic is not another subject: booking by phone, "Termin vereinbaren".
+    ("en", "can i book an appointment by phone", "book_appointment"),
+    ("de", "ich möchte einen termin vereinbaren", "book_appointment"),
 ]
 
 

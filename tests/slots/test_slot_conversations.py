@@ -127,11 +127,6 @@ async def test_the_reminder_question_takes_a_typed_yes(core: Core, memory: Memor
     assert "24.11.2026" in replies[0].text  # reminded two days before the last day
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression: the out-of-scope gate asks back when the question carries a date"
-    " no registration example has ('I moved in on 11 December, where do I register')",
-)
 async def test_a_deadline_on_a_holiday_names_the_last_working_day(
     core: Core, memory: MemoryAdapter
 ) -> None:
@@ -346,11 +341,6 @@ async def test_a_postcode_given_with_the_question_is_not_asked_again(
     assert "Ausländerbehörde Dortmund" in replies[0].text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression: the out-of-scope gate reads a greeting that names the city"
-    " ('Hallo aus Dortmund') as unknown, close to the unknown examples that name Dortmund",
-)
 async def test_a_greeting_that_names_the_city_stays_a_greeting(
     core: Core, memory: MemoryAdapter
 ) -> None:
