@@ -45,8 +45,8 @@ Matrix = npt.NDArray[np.float32]
 class TrainingSettings:
     """How the classifier is trained and where its bands lie; trade-offs in TUNING.md."""
 
-    high: float = 0.85  # crisis probability from which a message is a crisis (sure)
-    middle: float = 0.5  # from here on, the one-line question (unsure)
+    high: float = 0.95  # crisis probability from which a message is a crisis (sure)
+    middle: float = 0.4  # from here on, the one-line question (unsure)
     l2: float = 1e-3  # weight decay
     steps: int = 300
     rate: float = 0.5
@@ -185,6 +185,12 @@ CONTRAST_EVERY = 1
 """Every n-th intent example (not an emergency) joins the harmless messages."""
 
 
+def training_texts(examples: Sequence[CrisisExample], contrast: Sequence[str]) -> list[str]:
+    """The sentences the classifier is trained on, as they are encoded (queries)."""
+    own = [clean(example.text) for example in examples]
+    return [*own, *(clean(text) for text in contrast[::CONTRAST_EVERY])]
+
+
 def train_classifier(
     encoder: SentenceEncoder,
     examples: Sequence[CrisisExample],
@@ -196,12 +202,10 @@ def train_classifier(
     intent examples that are no emergency) as further harmless messages."""
     if not any(example.kind != HARMLESS for example in examples):
         return None
-    own = [clean(example.text) for example in examples]
-    others = [clean(text) for text in contrast[::CONTRAST_EVERY]]
-    vectors = query_vectors(encoder, [*own, *others], cache_dir)
+    vectors = query_vectors(encoder, training_texts(examples, contrast), cache_dir)
     return CrisisClassifier(
-        vectors[: len(own)],
+        vectors[: len(examples)],
         [example.kind for example in examples],
-        contrast=vectors[len(own) :],
+        contrast=vectors[len(examples) :],
         settings=settings,
     )

@@ -325,7 +325,7 @@ class IntentMatcher:
         # on crisis messages and their harmless look-alikes, may make it sure.
         model_says = ranked[0][0] == EMERGENCY and emergency_probability >= th.emergency
         verdict = self._safety.assess(forms.normalised)
-        if not verdict.is_sure:
+        if verdict.is_sure or self._safety.models_may_speak(verdict, forms.normalised):
             verdict = self._safety.with_model(
                 verdict, forms.normalised, model_says_emergency=model_says,
                 crisis=self._crisis_guess(forms),
@@ -338,7 +338,7 @@ class IntentMatcher:
             )  # fmt: skip
         rest = max(1.0 - emergency_probability, 1e-9)
         ranked = [(intent, p / rest) for intent, p in ranked if intent != EMERGENCY]
-        if verdict.is_unsure and model_says:
+        if verdict.is_unsure and (model_says or verdict.vetoed):
             # Reported as emergency, but only "ask": the bot shows 112/110 in one line, asks
             # once whether anyone is in danger, and goes on with what the message otherwise is.
             return self._result(

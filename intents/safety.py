@@ -6,7 +6,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from intents.normalise import normalise
@@ -45,6 +45,7 @@ _GROUP = re.compile(r"^\{([a-z_]+)\}$")
 _BLANK = " ~ "
 _MODEL_MIN_WORDS = 2
 _ANSWER_WORDS = 4  # a message this short with a digit may be the date or time asked for
+_VETO = 0.02  # below this crisis probability the classifier turns sure words into unsure
 
 
 class Certainty(enum.Enum):
@@ -122,6 +123,8 @@ class SafetyVerdict:
     """Every kind found, most urgent first."""
     calm: bool = False
     """True when the message has a harmless context (a bill, an office word, a date)."""
+    vetoed: bool = False
+    """True when sure words were overruled by the classifier (then the verdict is unsure)."""
 
     @property
     def is_sure(self) -> bool:
@@ -264,19 +267,23 @@ class SafetyDetector:
         crisis: CrisisGuess | None = None,
     ) -> SafetyVerdict:
         """The verdict once the models have spoken: the crisis classifier (``crisis``) makes a
-        message sure when its probability is high, unsure in the middle band; the intent
+        message sure when its probability is high, unsure in the middle band, and turns sure
+        words into unsure when it is all but certain the message is harmless; the intent
         examples alone (``model_says_emergency``) only make it unsure.
 
         Never from a message of fewer than two words besides numbers ("3 Januar", "44388"),
         nor in a harmless context the words know (a bill, an office word, an idiom); a short
         message with a number in it (the date or time a dialogue asked for) is at most unsure.
         """
-        if verdict.is_sure or verdict.calm:
+        if verdict.is_sure and crisis is not None and verdict.kind != "info":
+            if crisis.probability < _VETO and self.models_may_speak(NO_CRISIS, text):
+                # The words alone are sure, the classifier is all but sure of harmless
+                # ("where is help for victims of violence?"): ask, with 112/110 in one line.
+                return replace(verdict, certainty=Certainty.UNSURE, vetoed=True)
+            return verdict
+        if not self.models_may_speak(verdict, text):
             return verdict
         words = text.split()
-        if len([word for word in words if not word.isdigit()]) < _MODEL_MIN_WORDS:
-            # "3 Januar", "44388", "ok": too little to read danger into without a danger word.
-            return verdict
         if crisis is not None and crisis.band is not Band.LOW:
             answer_like = len(words) <= _ANSWER_WORDS and any(c.isdigit() for c in text)
             if crisis.band is Band.HIGH and not answer_like:
@@ -291,6 +298,15 @@ class SafetyDetector:
         if verdict.is_unsure or not model_says_emergency:
             return verdict
         return SafetyVerdict(kind="emergency", certainty=Certainty.UNSURE, kinds=("emergency",))
+
+    @staticmethod
+    def models_may_speak(verdict: SafetyVerdict, text: str) -> bool:
+        """Whether a model could change ``verdict`` (so whether to ask one at all): not when
+        the words are sure or know a harmless context, nor for fewer than two words besides
+        numbers ("3 Januar", "44388", "ok": too little to read danger into)."""
+        if verdict.is_sure or verdict.calm:
+            return False
+        return len([word for word in text.split() if not word.isdigit()]) >= _MODEL_MIN_WORDS
 
     def is_yes(self, text: str) -> bool:
         """Whether ``text`` answers "yes" (to "are you or someone else in danger right now?")."""
