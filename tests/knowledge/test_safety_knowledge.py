@@ -81,21 +81,27 @@ def test_the_bundled_crisis_examples_cover_every_kind_in_every_language() -> Non
         assert {"domestic_violence", "child_at_risk", "harmless"} <= kinds, lang
 
 
-def test_broken_crisis_examples_are_named_by_file_and_line(kb_copy: Path) -> None:
+def test_a_duplicate_crisis_example_is_named_by_file_and_line(kb_copy: Path) -> None:
     path = kb_copy / "safety" / "examples" / "fr.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[-1].startswith("  - ")  # the file ends with its harmless messages
-    lines.append("  - quel est le numéro d'urgence")  # already there: a duplicate
-    duplicate = len(lines)
-    lines += ["flood:", "  - l'eau monte dans la cave"]
+    lines.append("  - quel est le numéro d'urgence")  # already there
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = problems_of(kb_copy)
     assert any(
-        p.startswith(f"dortmund/safety/examples/fr.yaml:{duplicate}:") and "duplicate" in p
+        p.startswith(f"dortmund/safety/examples/fr.yaml:{len(lines)}:") and "duplicate" in p
         for p in problems
     )
-    flood = f"dortmund/safety/examples/fr.yaml:{duplicate + 1}:"
-    assert any(p.startswith(flood) for p in problems)
+
+
+def test_an_unknown_crisis_kind_is_named_by_file_and_line(kb_copy: Path) -> None:
+    path = kb_copy / "safety" / "examples" / "fr.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines += ["flood:", "  - l'eau monte dans la cave"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = problems_of(kb_copy)
+    flood = f"dortmund/safety/examples/fr.yaml:{len(lines) - 1}:"
+    assert any(p.startswith(flood) for p in problems), problems
 
 
 def test_a_language_without_crisis_examples_is_an_error(kb_copy: Path) -> None:
