@@ -46,7 +46,7 @@ class TrainingSettings:
     """How the classifier is trained and where its bands lie; trade-offs in TUNING.md."""
 
     high: float = 0.95  # crisis probability from which a message is a crisis (sure)
-    middle: float = 0.4  # from here on, the one-line question (unsure)
+    middle: float = 0.5  # from here on, the one-line question (unsure)
     l2: float = 1e-3  # weight decay
     steps: int = 300
     rate: float = 0.5
