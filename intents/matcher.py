@@ -13,12 +13,13 @@ import numpy.typing as npt
 
 from intents.catalogue import EMERGENCY, UNKNOWN, Catalogue
 from intents.coverage import ContentCoverage
+from intents.crisis_model import CrisisClassifier, train_classifier
 from intents.cues import cued_intents
 from intents.languages import LanguageGuess, LanguageIdentifier
 from intents.lexical import ExampleForms, LexicalIndex, QueryForms
 from intents.ngrams import NgramIndex
 from intents.normalise import clean
-from intents.safety import NO_CRISIS, SafetyDetector, SafetyVerdict
+from intents.safety import NO_CRISIS, CrisisGuess, SafetyDetector, SafetyVerdict
 from intents.semantic import QueryCache, SentenceEncoder, passage_vectors
 from intents.subjects import SPARED, TOPIC_INTENTS, mentions_anchor, subjects_of, topic_anchors
 
@@ -97,6 +98,7 @@ class IntentMatcher:
         "_anchors",
         "_catalogue",
         "_coverage",
+        "_crisis",
         "_encoder",
         "_example_intents",
         "_example_words",
@@ -152,6 +154,11 @@ class IntentMatcher:
             else None
         )
         self._queries = QueryCache(query_cache_size)
+        self._crisis: CrisisClassifier | None = None
+        if encoder is not None and catalogue.safety is not None:
+            contrast = [e.text for e in catalogue.examples if e.intent != EMERGENCY]
+            examples = catalogue.safety.examples
+            self._crisis = train_classifier(encoder, examples, contrast, cache_dir)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -316,22 +323,25 @@ class IntentMatcher:
         order = [int(index) for index in np.argsort(-probabilities, kind="stable")]
         ranked = [(self._intents[index], float(probabilities[index])) for index in order]
         emergency_probability = float(probabilities[self._intents.index(EMERGENCY)])
+        # The examples alone never make an emergency: at most they make the safety layer unsure,
+        # and the message is answered as what it is otherwise. The crisis classifier, trained
+        # on crisis messages and their harmless look-alikes, may make it sure.
+        model_says = ranked[0][0] == EMERGENCY and emergency_probability >= th.emergency
         verdict = self._safety.assess(forms.normalised)
+        if verdict.is_sure or self._safety.models_may_speak(verdict, forms.normalised):
+            verdict = self._safety.with_model(
+                verdict, forms.normalised, model_says_emergency=model_says,
+                crisis=self._crisis_guess(forms),
+            )  # fmt: skip
         if verdict.is_sure:
             confidence = max(emergency_probability, 0.95)
             return self._result(
                 guess, EMERGENCY, confidence, Decision.ANSWER, ranked, semantic=semantic,
                 safety=verdict,
             )  # fmt: skip
-        # The examples alone never make an emergency: at most they make the safety layer unsure,
-        # and the message is answered as what it is otherwise.
-        model_says = ranked[0][0] == EMERGENCY and emergency_probability >= th.emergency
-        verdict = self._safety.with_model(
-            verdict, forms.normalised, model_says_emergency=model_says
-        )
         rest = max(1.0 - emergency_probability, 1e-9)
         ranked = [(intent, p / rest) for intent, p in ranked if intent != EMERGENCY]
-        if verdict.is_unsure and model_says:
+        if verdict.is_unsure and (model_says or verdict.vetoed):
             # Reported as emergency, but only "ask": the bot shows 112/110 in one line, asks
             # once whether anyone is in danger, and goes on with what the message otherwise is.
             return self._result(
@@ -374,6 +384,13 @@ class IntentMatcher:
         if not named:
             return False
         return not mentions_anchor(forms, self._anchors.get(intent, frozenset()))
+
+    def _crisis_guess(self, forms: QueryForms) -> CrisisGuess | None:
+        """The crisis classifier's view (the message's vector is the matcher's own, cached)."""
+        if self._crisis is None or self._encoder is None:
+            return None
+        vector = self._queries.vector(self._encoder, forms.cleaned)
+        return self._crisis.guess(vector)
 
     @staticmethod
     def _result(

@@ -6,7 +6,7 @@ import enum
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from intents.normalise import normalise
@@ -44,6 +44,8 @@ _MIN_STEM = 3
 _GROUP = re.compile(r"^\{([a-z_]+)\}$")
 _BLANK = " ~ "
 _MODEL_MIN_WORDS = 2
+_ANSWER_WORDS = 4  # a message this short with a digit may be the date or time asked for
+_VETO = 0.02  # below this crisis probability the classifier turns sure words into unsure
 
 
 class Certainty(enum.Enum):
@@ -56,6 +58,34 @@ class Certainty(enum.Enum):
 
 def _empty() -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({})
+
+
+class Band(enum.Enum):
+    """Where the classifier's crisis probability for a message falls (intents/crisis_model.py)."""
+
+    HIGH = "high"  # a crisis: the reply of its kind first
+    MIDDLE = "middle"  # maybe: one line with 112/110 and one question
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrisisGuess:
+    """The classifier's view of one message."""
+
+    kind: str
+    """The likeliest crisis kind (even when the message is most likely harmless)."""
+    probability: float
+    """The probability that the message is a crisis of any kind."""
+    band: Band
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrisisExample:
+    """A message the safety classifier learns from: a crisis kind, or ``harmless``."""
+
+    kind: str
+    lang: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +108,8 @@ class SafetyRules:
     calm: tuple[str, ...] = ()
     yes: tuple[str, ...] = ()
     """Answers that mean "yes" to the question "are you in danger right now?"."""
+    examples: tuple[CrisisExample, ...] = ()
+    """Crisis messages by kind and harmless look-alikes, for the classifier (by meaning)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +123,8 @@ class SafetyVerdict:
     """Every kind found, most urgent first."""
     calm: bool = False
     """True when the message has a harmless context (a bill, an office word, a date)."""
+    vetoed: bool = False
+    """True when sure words were overruled by the classifier (then the verdict is unsure)."""
 
     @property
     def is_sure(self) -> bool:
@@ -225,15 +259,54 @@ class SafetyDetector:
         return any(rule.regex.search(normalised) for rule in index.candidates(words))
 
     def with_model(
-        self, verdict: SafetyVerdict, text: str, *, model_says_emergency: bool
+        self,
+        verdict: SafetyVerdict,
+        text: str,
+        *,
+        model_says_emergency: bool,
+        crisis: CrisisGuess | None = None,
     ) -> SafetyVerdict:
-        """The verdict once the sentence encoder has spoken: alone it only makes ``unsure``."""
-        if verdict.certainty is not Certainty.NONE or not model_says_emergency or verdict.calm:
+        """The verdict once the models have spoken: the crisis classifier (``crisis``) makes a
+        message sure when its probability is high, unsure in the middle band, and turns sure
+        words into unsure when it is all but certain the message is harmless; the intent
+        examples alone (``model_says_emergency``) only make it unsure.
+
+        Never from a message of fewer than two words besides numbers ("3 Januar", "44388"),
+        nor in a harmless context the words know (a bill, an office word, an idiom); a short
+        message with a number in it (the date or time a dialogue asked for) is at most unsure.
+        """
+        if verdict.is_sure and crisis is not None and verdict.kind != "info":
+            if crisis.probability < _VETO and self.models_may_speak(NO_CRISIS, text):
+                # The words alone are sure, the classifier is all but sure of harmless
+                # ("where is help for victims of violence?"): ask, with 112/110 in one line.
+                return replace(verdict, certainty=Certainty.UNSURE, vetoed=True)
             return verdict
-        if len([word for word in text.split() if not word.isdigit()]) < _MODEL_MIN_WORDS:
-            # "3 Januar", "44388", "ok": too little to read danger into without a danger word.
+        if not self.models_may_speak(verdict, text):
+            return verdict
+        words = text.split()
+        if crisis is not None and crisis.band is not Band.LOW:
+            answer_like = len(words) <= _ANSWER_WORDS and any(c.isdigit() for c in text)
+            if crisis.band is Band.HIGH and not answer_like:
+                return SafetyVerdict(
+                    kind=crisis.kind, certainty=Certainty.SURE, kinds=(crisis.kind,)
+                )
+            if verdict.is_unsure:
+                return verdict
+            return SafetyVerdict(
+                kind=crisis.kind, certainty=Certainty.UNSURE, kinds=(crisis.kind,)
+            )
+        if verdict.is_unsure or not model_says_emergency:
             return verdict
         return SafetyVerdict(kind="emergency", certainty=Certainty.UNSURE, kinds=("emergency",))
+
+    @staticmethod
+    def models_may_speak(verdict: SafetyVerdict, text: str) -> bool:
+        """Whether a model could change ``verdict`` (so whether to ask one at all): not when
+        the words are sure or know a harmless context, nor for fewer than two words besides
+        numbers ("3 Januar", "44388", "ok": too little to read danger into)."""
+        if verdict.is_sure or verdict.calm:
+            return False
+        return len([word for word in text.split() if not word.isdigit()]) >= _MODEL_MIN_WORDS
 
     def is_yes(self, text: str) -> bool:
         """Whether ``text`` answers "yes" (to "are you or someone else in danger right now?")."""

@@ -23,7 +23,7 @@ from intents.catalogue import Alias, Catalogue, Example
 from intents.evaluation import LabelledItem, evaluate, load_jsonl, metrics
 from intents.languages import LANGUAGES, LanguageIdentifier
 from intents.matcher import Decision, IntentMatcher, MatchResult, Thresholds
-from intents.safety import SafetyRules
+from intents.safety import CrisisExample, SafetyRules
 from intents.scope import load_items, load_labels, scope_report
 from intents.semantic import MAX_QUERY_TOKENS, E5Encoder, SentenceEncoder, Vectors
 
@@ -71,7 +71,13 @@ def load_safety_rules(kb_dir: Path) -> SafetyRules:
                 target.setdefault(str(kind), []).extend(str(p) for p in patterns)
         for section, bucket in lists.items():
             bucket.extend(str(p) for p in data.get(section) or ())
+    examples = []
+    for path in sorted((kb_dir / "safety" / "examples").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8")) or {}
+        for kind, texts in data.items():
+            examples += [CrisisExample(kind=str(kind), lang=path.stem, text=str(t)) for t in texts]
     return SafetyRules(
+        examples=tuple(examples),
         groups={name: tuple(words) for name, words in groups.items()},
         sure={kind: tuple(patterns) for kind, patterns in sure.items()},
         unsure={kind: tuple(patterns) for kind, patterns in unsure.items()},

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from intents.safety import KINDS, SafetyRules, compile_pattern
-from knowledge.schema import SafetyRepliesDoc, SafetyWordsDoc
+from intents.safety import KINDS, CrisisExample, SafetyRules, compile_pattern
+from knowledge.schema import SafetyExamplesDoc, SafetyRepliesDoc, SafetyWordsDoc
 from knowledge.yaml_source import line_of
 
 Problem = Callable[[Path, int, str], None]
@@ -46,9 +46,46 @@ def load_safety(
         raw, replies = loaded
         _check_replies(replies_path, raw, replies, languages, problem)
     rules = _load_words(folder, load, problem)
-    if replies is None or rules is None:
+    examples = _load_examples(folder, languages, load, problem)
+    if replies is None or rules is None or examples is None:
         return None
-    return SafetyKnowledge(rules=rules, replies=replies)
+    return SafetyKnowledge(rules=replace(rules, examples=examples), replies=replies)
+
+
+def _load_examples(
+    folder: Path, languages: Sequence[str], load: Loader, problem: Problem
+) -> tuple[CrisisExample, ...] | None:
+    """safety/examples/<lang>.yaml, optional as a folder; a file of each language once there."""
+    where = folder / "examples"
+    if not where.is_dir():
+        return ()
+    examples: list[CrisisExample] = []
+    ok = True
+    for lang in languages:
+        if not (where / f"{lang}.yaml").exists():
+            problem(where / f"{lang}.yaml", 1, f"missing: crisis examples in language '{lang}'")
+            ok = False
+    for path in sorted(where.glob("*.yaml")):
+        loaded = load(path, SafetyExamplesDoc)
+        if loaded is None:
+            ok = False
+            continue
+        raw, doc = loaded
+        seen: dict[str, str] = {}
+        for kind, texts in doc.items():
+            if not texts:
+                problem(path, line_of(raw, (kind,)), f"{kind}: no examples")
+                ok = False
+            for index, text in enumerate(texts):
+                same = " ".join(text.casefold().split())
+                if same in seen:
+                    under = "" if seen[same] == kind else f" (under '{seen[same]}')"
+                    problem(path, line_of(raw, (kind, index)), f"duplicate example{under}")
+                    ok = False
+                    continue
+                seen[same] = kind
+                examples.append(CrisisExample(kind=kind, lang=path.stem, text=text))
+    return tuple(examples) if ok else None
 
 
 def _check_replies(

@@ -384,6 +384,22 @@ class SafetyRepliesDoc(Model):
     unsure: SafetyUnsureDoc
 
 
+SafetyExampleKind = Literal[
+    "medical",
+    "fire_gas",
+    "domestic_violence",
+    "violence",
+    "child_at_risk",
+    "suicide",
+    "self_harm",
+    "harmless",
+]
+"""The labels of safety/examples: the crisis kinds the classifier learns, and harmless."""
+
+SafetyExamplesDoc = dict[SafetyExampleKind, list[Text]]
+"""safety/examples/<lang>.yaml: crisis messages by kind, and harmless look-alikes."""
+
+
 class SafetyWordsDoc(Model):
     """safety/words/*.yaml: words and phrases of the safety layer (usually one file a language)."""
 

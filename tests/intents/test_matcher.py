@@ -41,7 +41,8 @@ SMALL = Catalogue(
         *_examples("unknown", "en", "what is the weather tomorrow", "buy football tickets"),
     ),
     aliases=(Alias(term="Anmeldung", intent="registration", variants=("анмельдунг",)),),
-    safety=load_safety_rules(KNOWLEDGE),
+    # The crisis words only: the classifier, which reads every message, has its own test below.
+    safety=dataclasses.replace(load_safety_rules(KNOWLEDGE), examples=()),
 )  # fmt: skip
 
 
@@ -210,6 +211,26 @@ def test_confident_lexical_match_skips_the_encoder(identifier: LanguageIdentifie
         False,
     )
     assert encoder.query_calls == 0
+
+
+def test_the_crisis_classifier_reads_every_message_with_one_encoding(
+    identifier: LanguageIdentifier,
+) -> None:
+    # With crisis examples the encoder reads a message the intent layer settled alone (the
+    # safety layer needs its meaning), once, and the intent's answer stays the same.
+    encoder = TrigramEncoder()
+    with_examples = dataclasses.replace(SMALL, safety=load_safety_rules(KNOWLEDGE))
+    matcher = IntentMatcher(with_examples, encoder=encoder, identifier=identifier)
+    encoder.query_calls = 0  # the training sentences were encoded (as queries) when built
+    result = matcher.match("wo muss ich mich bitte anmelden")
+    assert (result.intent, result.decision, result.semantic) == (
+        "registration",
+        Decision.ANSWER,
+        False,
+    )
+    assert encoder.query_calls == 1
+    matcher.match("wann bekomme ich einen termin für den kurs")
+    assert encoder.query_calls == 2  # the intent layer and the classifier share the vector
 
 
 def test_a_long_message_is_not_settled_by_a_short_example(
