@@ -243,7 +243,11 @@ class Router:
             and turn.intent != "emergency"
             and not answers_expected(expected_answer(ctx.state), ctx.text)
         )
-        local = unsure_text(ctx.kb, ctx.texts, ctx.lang) if unsure else None
+        local = (
+            unsure_text(ctx.kb, ctx.texts, ctx.lang, understood.safety_kind)
+            if unsure and understood is not None
+            else None
+        )
         state = replace(turn.state, safety_asked=local is not None)
         if local is None:
             return turn if state == turn.state else replace(turn, state=state)

@@ -36,11 +36,39 @@ def crisis_text(kb: KnowledgeBase, texts: Texts, kind: str | None, lang: str) ->
     return texts.translated(entry.reply, lang)
 
 
-def unsure_text(kb: KnowledgeBase, texts: Texts, lang: str) -> LocalText | None:
-    """One line with 112/110 and the question "are you or someone else in danger right now?"."""
+def unsure_text(
+    kb: KnowledgeBase, texts: Texts, lang: str, kind: str | None = None
+) -> LocalText | None:
+    """One line with 112/110 and the question "are you or someone else in danger right now?".
+
+    When the kind the safety layer suspects has a helpline of its own (TelefonSeelsorge for
+    suicidal thoughts, 116 016, 116 111), its line from that kind's reply comes too: a person
+    who may be in crisis gets the number that fits, even when Lotse is not sure."""
     if kb.safety is None:
         return None
     unsure = kb.safety.replies.unsure
     line = texts.translated(unsure.line, lang)
     question = texts.translated(unsure.question, lang)
-    return LocalText(text=f"{line.text.strip()}\n{question.text.strip()}", lang=line.lang)
+    lines = [line.text.strip()]
+    helpline = _helpline_line(kb, texts, kind, lang)
+    if helpline:
+        lines.append(helpline)
+    lines.append(question.text.strip())
+    return LocalText(text="\n".join(lines), lang=line.lang)
+
+
+def _helpline_line(kb: KnowledgeBase, texts: Texts, kind: str | None, lang: str) -> str | None:
+    """The line of ``kind``'s reply that names its first number other than 112/110."""
+    safety = kb.safety
+    if safety is None or not kind:
+        return None
+    entry = safety.replies.kinds.get(kind)  # type: ignore[call-overload]
+    if entry is None:
+        return None
+    own = [n for n in entry.numbers if n not in safety.replies.unsure.numbers]
+    if not own:
+        return None
+    for candidate in texts.translated(entry.reply, lang).text.splitlines():
+        if own[0] in candidate:
+            return str(candidate.strip())
+    return None
