@@ -750,3 +750,39 @@ MORE_MEDICAL = [
 def test_plain_medical_emergencies_are_sure(detector: SafetyDetector, text: str) -> None:
     verdict = detector.assess(text)
     assert (verdict.certainty, verdict.kind) == (Certainty.SURE, "medical"), (text, verdict.kinds)
+
+
+FIRE_SAFETY_AT_HOME = [
+    ("de", "nächste woche ist brandschutzkontrolle bei uns im haus, muss ich zuhause sein"),
+    ("de", "unser rauchmelder piept dauernd, wahrscheinlich ist die batterie leer"),
+    ("en", "there is a fire drill at my son's school tomorrow, what should he bring"),
+    ("en", "the smoke detector in the hall beeps, i think the battery needs changing"),
+    ("uk", "у нас завтра пожежна перевірка в гуртожитку, що треба підготувати"),
+    ("ru", "в общежитии пожарная проверка в пятницу, надо быть дома?"),
+    ("tr", "apartmanda yangın tatbikatı var, ne yapmam gerekiyor"),
+    ("pl", "w bloku jest kontrola przeciwpożarowa, czy muszę być w domu"),
+    ("ro", "detectorul de fum face bip, trebuie schimbata bateria"),
+    ("ar", "كاشف الدخان بالمطبخ بيصفر، لازم نغير البطارية"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), FIRE_SAFETY_AT_HOME)
+def test_a_fire_safety_check_or_a_smoke_detector_battery_is_no_fire(
+    detector: SafetyDetector, lang: str, text: str
+) -> None:
+    assert detector.assess(text).certainty is Certainty.NONE, lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "der rauchmelder piept und es brennt in der küche",
+        "smoke detector went off, there is a fire in the kitchen",
+        "пожежна перевірка була вчора, а зараз у під'їзді пожежа",
+    ],
+)
+def test_a_real_fire_beside_those_words_is_still_a_fire(
+    detector: SafetyDetector, text: str
+) -> None:
+    verdict = detector.assess(text)
+    assert verdict.certainty is Certainty.SURE and verdict.kind == "fire_gas"
