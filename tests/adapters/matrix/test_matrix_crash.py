@@ -155,7 +155,7 @@ async def test_crash_matrix_sigkill_mid_burst_answers_each_message_once(
         async def warmed_up() -> bool:
             return bool(await seen.texts_by(bot.user_id))
 
-        await wait_until(warmed_up, "the first answer", 60)
+        await wait_until(warmed_up, "the first answer", START_TIMEOUT)
         before = len(await seen.texts_by(bot.user_id))
         burst = [hello]
         for _ in range(BURST_ROUNDS):
@@ -268,7 +268,7 @@ async def test_crash_matrix_stop_within_10s_while_synapse_hangs(
             seen = RoomLog(synapse, bot.access_token, room_id)
             proxy.hang_on_send = True
             asked = await user.say(room_id, "Hallo")
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + START_TIMEOUT
             while not proxy.dead:
                 assert time.monotonic() < deadline, "the reply was never sent"
                 await asyncio.sleep(0.1)
@@ -287,7 +287,7 @@ async def test_crash_matrix_stop_within_10s_while_synapse_hangs(
             async def kept_reply_arrived() -> bool:
                 return expected in txs_of(await seen.texts_by(bot.user_id))
 
-            await wait_until(kept_reply_arrived, "the reply kept in the outbox", 60)
+            await wait_until(kept_reply_arrived, "the reply kept in the outbox", START_TIMEOUT)
             await asyncio.sleep(2.0)
             second.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(second.wait(), 15) == 0
