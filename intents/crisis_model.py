@@ -22,19 +22,11 @@ import numpy.typing as npt
 
 from intents import vector_store
 from intents.normalise import clean
-from intents.safety import Band, CrisisExample, CrisisGuess
+from intents.safety import KINDS, Band, CrisisExample, CrisisGuess
 from intents.semantic import SentenceEncoder, progress_bar
 
 HARMLESS = "harmless"
-CRISIS_KINDS: tuple[str, ...] = (
-    "medical",
-    "fire_gas",
-    "domestic_violence",
-    "child_at_risk",
-    "violence",
-    "suicide",
-    "self_harm",
-)
+CRISIS_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k not in ("emergency", "info"))
 """The kinds the classifier tells apart (the order of :data:`intents.safety.KINDS`)."""
 LABELS: tuple[str, ...] = (*CRISIS_KINDS, HARMLESS)
 
