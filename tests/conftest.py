@@ -76,18 +76,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield url
     import asyncio
 
+    asyncio.run(wipe_postgres(url))
+
+
+async def wipe_postgres(url: str) -> None:
+    """Empty the test database's public schema (tables, types, Alembic's version)."""
     from sqlalchemy import text
 
     from bot.storage.database import Database
 
-    async def wipe() -> None:
-        database = Database(url)
-        async with database.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await database.close()
+    database = Database(url)
+    async with database.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await database.close()
 
-    asyncio.run(wipe())
+
+@pytest.fixture
+async def postgres_url(postgres_database: str) -> AsyncIterator[str]:
+    """The PostgreSQL test database, empty before and after the test."""
+    await wipe_postgres(postgres_database)
+    yield postgres_database
+    await wipe_postgres(postgres_database)
 
 
 @pytest.fixture

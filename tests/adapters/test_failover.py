@@ -6,32 +6,14 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from bot.storage.database import Database
 from tests.adapters.test_telegram_crash import CHATS, lotse_run, started, tail, texts_by_chat
 from tests.doubles.telegram_api import TelegramDouble
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres]
-
-
-async def _wipe(url: str) -> None:
-    database = Database(url)
-    async with database.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await database.close()
-
-
-@pytest.fixture
-async def postgres_url(postgres_database: str) -> AsyncIterator[str]:
-    await _wipe(postgres_database)
-    yield postgres_database
-    await _wipe(postgres_database)
 
 
 def _count(tg: TelegramDouble, method: str) -> int:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.booking.models import HELD, BookingRow, WaitingRow
 from bot.booking.service import BookingService
@@ -18,6 +18,7 @@ from bot.offices.opening import OpeningCalendar
 from bot.storage.database import Database
 from knowledge.loader import load_knowledge
 from tests.booking.kb import kb_with_two_bookable_offices
+from tests.conftest import wipe_postgres
 
 pytestmark = pytest.mark.postgres
 
@@ -27,16 +28,12 @@ OFFICE, SERVICE = "lokal-willkommen-luetgendortmund", "advice"
 
 @pytest.fixture
 async def database(postgres_database: str) -> AsyncIterator[Database]:
+    await wipe_postgres(postgres_database)
     db = Database(postgres_database)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
     await db.migrate()
     yield db
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
     await db.close()
+    await wipe_postgres(postgres_database)
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import text
 
 from adapters.memory import MemoryAdapter
 from bot.app import build_core
@@ -57,20 +56,6 @@ def test_backpressure_pool_size_comes_from_settings() -> None:
         "postgresql://lotse@127.0.0.1/lotse", pool_size=settings.database_pool_size
     )
     assert database.engine.pool.size() == 25  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def postgres_url(postgres_database: str) -> AsyncIterator[str]:
-    async def wipe() -> None:
-        database = Database(postgres_database)
-        async with database.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await database.close()
-
-    await wipe()
-    yield postgres_database
-    await wipe()
 
 
 @pytest.mark.postgres

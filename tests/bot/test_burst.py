@@ -6,30 +6,14 @@ same run, smaller, so it fits a test run.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from bot.burst import parse_burst, run_burst
 from bot.knowledge_store import KnowledgeStore
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.storage.models import OutboxRow, ProcessedMessage
-
-
-@pytest.fixture
-async def postgres_url(postgres_database: str) -> AsyncIterator[str]:
-    async def wipe() -> None:
-        database = Database(postgres_database)
-        async with database.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await database.close()
-
-    await wipe()
-    yield postgres_database
-    await wipe()
 
 
 @pytest.mark.postgres
