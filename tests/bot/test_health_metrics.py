@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,15 +40,17 @@ class Serving:
     url: str
 
 
-@pytest.fixture
-async def serving(tmp_path: Path) -> AsyncIterator[Serving]:
+@asynccontextmanager
+async def _serving(tmp_path: Path, memory: MemoryAdapter) -> AsyncIterator[Serving]:
+    """``lotse run``'s serve loop with the health server on a free port, ``memory`` and a slow
+    channel as its adapters."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         semantic=False,
         cache_dir=tmp_path / "cache",
         http_listen="127.0.0.1:0",
     )
-    memory, slow = MemoryAdapter(), SlowChannel("slow")
+    slow = SlowChannel("slow")
     core = await build_core(settings, adapters=(memory, slow))
     server = health_server(core, (memory, slow))
     assert server is not None
@@ -65,6 +68,12 @@ async def serving(tmp_path: Path) -> AsyncIterator[Serving]:
         slow.stop()
         await task
         await core.close()
+
+
+@pytest.fixture
+async def serving(tmp_path: Path) -> AsyncIterator[Serving]:
+    async with _serving(tmp_path, MemoryAdapter()) as running:
+        yield running
 
 
 async def test_health_and_readiness_over_http(serving: Serving) -> None:
@@ -127,30 +136,8 @@ class RefusingChannel(MemoryAdapter):
 
 @pytest.fixture
 async def refusing(tmp_path: Path) -> AsyncIterator[Serving]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        semantic=False,
-        cache_dir=tmp_path / "cache",
-        http_listen="127.0.0.1:0",
-    )
-    memory, slow = RefusingChannel("refusing"), SlowChannel("slow")
-    core = await build_core(settings, adapters=(memory, slow))
-    server = health_server(core, (memory, slow))
-    assert server is not None
-    task = asyncio.create_task(serve(core, (memory, slow), watch_knowledge=False, health=server))
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        if server.bound_port:
-            break
-    try:
-        yield Serving(
-            core=core, memory=memory, slow=slow, url=f"http://127.0.0.1:{server.bound_port}"
-        )
-    finally:
-        memory.stop()
-        slow.stop()
-        await task
-        await core.close()
+    async with _serving(tmp_path, RefusingChannel("refusing")) as running:
+        yield running
 
 
 def _sample(page: str, name: str, **labels: str) -> float | None:
